@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Quick start (a): set up, build, and run the main job on the bundled example model.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../tests/setup.sh"
+
+MODEL="${1:-$NL_ROOT/examples/ei-net.json}"
+CLI="$BUILD_DIR/app/netloom"
+
+"$CLI" --version
+echo "== netloom check $MODEL"
+"$CLI" check "$MODEL"

@@ -1,0 +1,170 @@
+/* End to end: the real `netloom` executable, its exit codes and outputs (CONTRACTS.md). */
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "nl-testutil.h"
+
+static int
+run (char **out, char **err, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list ap;
+  const char *a;
+
+  va_start (ap, err);
+  while ((a = va_arg (ap, const char *)))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  return nl_test_run_cli ((const char *const *) argv->pdata, out, err);
+}
+
+static JsonObject *
+parse_object (const char *text, JsonParser **keep)
+{
+  g_autoptr(GError) error = NULL;
+  *keep = json_parser_new ();
+  json_parser_load_from_data (*keep, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (*keep));
+}
+
+static void
+test_usage (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run (NULL, NULL, NULL), ==, 2);
+  g_assert_cmpint (run (NULL, NULL, "frobnicate", NULL), ==, 2);
+  g_assert_cmpint (run (NULL, NULL, "check", NULL), ==, 2);
+  g_assert_cmpint (run (NULL, NULL, "check", "a", "b", "c", NULL), ==, 2);
+  g_assert_cmpint (run (NULL, &err, "check", "--bogus", "x.json", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--bogus"));
+  g_assert_cmpint (run (&out, NULL, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "check"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "check", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "--json"));
+}
+
+static void
+test_version (void)
+{
+  g_autofree char *out = NULL;
+  g_assert_cmpint (run (&out, NULL, "--version", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "netloom 0."));
+  g_assert_nonnull (strstr (out, "\nNEURON "));
+}
+
+static void
+assert_check_ok (const char *a, const char *b)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *o;
+  JsonArray *problems;
+
+  g_assert_cmpint (run (&out, &err, "check", "--json", a, b, NULL), ==, 0);
+  o = parse_object (out, &parser);
+  g_assert_true (json_object_get_boolean_member (o, "valid"));
+  problems = json_object_get_array_member (o, "problems");
+  for (guint i = 0; i < json_array_get_length (problems); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (problems, i), "severity"),
+                     !=, "error");
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "check", a, b, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, ": 0 errors"));
+}
+
+static void
+test_netpyne_files (void)
+{
+  g_autofree char *np2 = nl_test_shared_file ("reference/netpyne/tut2/tut2_netParams.json");
+  g_autofree char *sc2 = nl_test_shared_file ("reference/netpyne/tut2/tut2_simConfig.json");
+  g_autofree char *np5 = nl_test_shared_file ("reference/netpyne/tut5/tut5_netParams.json");
+  g_autofree char *sc5 = nl_test_shared_file ("reference/netpyne/tut5/tut5_simConfig.json");
+  g_autofree char *d2 = nl_test_shared_file ("reference/netpyne/tut2/tut2_data.json.gz");
+  g_autofree char *d5 = nl_test_shared_file ("reference/netpyne/tut5/tut5_data.json.gz");
+
+  if (!np2 || !sc2 || !np5 || !sc5 || !d2 || !d5)
+    return;
+  assert_check_ok (np2, sc2);
+  assert_check_ok (sc5, np5);
+  assert_check_ok (d2, NULL);
+  assert_check_ok (d5, NULL);
+}
+
+static void
+test_examples (void)
+{
+  g_autofree char *a = nl_test_source_file ("examples/ei-net.json");
+  g_autofree char *b = nl_test_source_file ("examples/dendrite-net.json");
+  assert_check_ok (a, NULL);
+  assert_check_ok (b, NULL);
+}
+
+static void
+test_numcells_typo (void)
+{
+  g_autofree char *path = g_build_filename (nl_test_tmpdir (), "typo.json", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *o, *p = NULL;
+  JsonArray *problems;
+
+  g_assert_true (g_file_set_contents (path,
+    "{\"netParams\": {\n"
+    "  \"popParams\": {\"E2\": {\"cellType\": \"E\", \"numcells\": 20}},\n"
+    "  \"cellParams\": {\"E\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 10, \"diam\": 10}}}}}\n"
+    "}}\n", -1, NULL));
+  g_assert_cmpint (run (&out, &err, "check", "--json", path, NULL), ==, 1);
+  o = parse_object (out, &parser);
+  g_assert_false (json_object_get_boolean_member (o, "valid"));
+  problems = json_object_get_array_member (o, "problems");
+  for (guint i = 0; i < json_array_get_length (problems); i++)
+    {
+      JsonObject *q = json_array_get_object_element (problems, i);
+      if (g_str_equal (json_object_get_string_member (q, "path"), "popParams.E2.numcells"))
+        p = q;
+    }
+  g_assert_nonnull (p);
+  g_assert_cmpstr (json_object_get_string_member (p, "severity"), ==, "error");
+  g_assert_cmpstr (json_object_get_string_member (p, "suggestion"), ==, "numCells");
+  g_assert_cmpint (json_object_get_int_member (p, "line"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (p, "column"), ==, 41);
+  g_assert_cmpstr (json_object_get_string_member (p, "file"), ==, path);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "check", path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, ":2:41: error: popParams.E2.numcells: unknown key; did you mean 'numCells'?"));
+}
+
+static void
+test_bad_files (void)
+{
+  g_autofree char *path = g_build_filename (nl_test_tmpdir (), "broken.json", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *p;
+
+  g_assert_true (g_file_set_contents (path, "{\"netParams\": {\n\n   \"popParams\": {\"E\": }}}", -1, NULL));
+  g_assert_cmpint (run (&out, NULL, "check", "--json", path, NULL), ==, 1);
+  p = json_array_get_object_element (json_object_get_array_member (parse_object (out, &parser), "problems"), 0);
+  g_assert_cmpint (json_object_get_int_member (p, "line"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (p, "column"), ==, 23);
+  g_assert_cmpint (run (NULL, NULL, "check", "/nonexistent/model.json", NULL), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/version", test_version);
+  g_test_add_func ("/cli/netpyne-files", test_netpyne_files);
+  g_test_add_func ("/cli/examples", test_examples);
+  g_test_add_func ("/cli/numcells-typo", test_numcells_typo);
+  g_test_add_func ("/cli/bad-files", test_bad_files);
+  return g_test_run ();
+}

@@ -13,7 +13,8 @@
  *    pointps.*, hParams, cellParams.*.params) list the keys NetPyNE knows and have NL_SF_FREE:
  *    any other key is passed to the NEURON mechanism as a parameter.
  *  - The netParams root itself accepts user constants (NL_SF_CONSTS semantics) and the
- *    simConfig root accepts user variables; the tables cannot carry a flag for their own root.
+ *    simConfig root accepts user variables; the tables cannot carry a flag for their own root,
+ *    so nl_spec_validate() passes those flags.
  */
 #include <math.h>
 #include <string.h>
@@ -36,7 +37,7 @@
 #define K_CELLS (NL_K_NUM | NL_K_STR | NL_K_LIST) /* gid, pop label, [pop, index] or 'all' */
 
 #define NONE NL_CTX_NONE
-#define END { NULL, 0, 0, NL_CTX_NONE, 0.0, 0.0, NULL, NULL, 0, NULL }
+#define END { NULL, 0, 0, NL_CTX_NONE, 0.0, 0.0, NULL, NULL, 0, NULL, NULL }
 
 /* ======================================================================================
  * Cell selection conditions (connParams pre/postConds, subConnParams, stimTargetParams conds,
@@ -96,7 +97,7 @@ static const NlSchemaKey cell_conds_keys[] = {
 
 static const NlSchemaKey spike_pattern_keys[] = {
   { "type", NL_K_STR, 0, NONE, R_ANY, NULL, NULL, NL_SF_REQUIRED,
-    "Pattern type: rhythmic, evoked, poisson or gauss" },
+    "Pattern type: rhythmic, evoked, poisson or gauss", "rhythmic|evoked|poisson|gauss" },
   { "sync", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, 0,
     "Same spike times for every cell of the population" },
   { "start", NL_K_NUM, 0, NONE, R_ANY, NULL, NULL, 0,
@@ -120,7 +121,7 @@ static const NlSchemaKey spike_pattern_keys[] = {
   { "eventsPerCycle", NL_K_INT, 0, NONE, 1.0, 2.0, "2", NULL, 0,
     "Spikes per cycle of the rhythmic pattern (1 or 2)" },
   { "distribution", NL_K_STR, 0, NONE, R_ANY, "\"normal\"", NULL, 0,
-    "Distribution of spike jitter in the rhythmic pattern: normal or uniform" },
+    "Distribution of spike jitter in the rhythmic pattern: normal or uniform", "normal|uniform" },
   { "numspikes", NL_K_NUM, 0, NONE, R_NONNEG, NULL, NULL, 0,
     "Number of spikes of the evoked pattern" },
   { "frequency", NL_K_NUM, 0, NONE, R_NONNEG, NULL, NULL, 0,
@@ -451,7 +452,7 @@ static const NlSchemaKey syn_mech_map[] = {
  * ====================================================================================== */
 
 static const NlSchemaKey conn_shape_keys[] = {
-  { "pulseType", NL_K_STR, 0, NONE, R_ANY, NULL, NULL, 0, "Weight pulse shape: square or gaussian" },
+  { "pulseType", NL_K_STR, 0, NONE, R_ANY, NULL, NULL, 0, "Weight pulse shape: square or gaussian", "square|gaussian" },
   { "pulseWidth", NL_K_NUM, 0, NONE, R_NONNEG, NULL, NULL, 0, "Pulse width (ms)" },
   { "pulsePeriod", NL_K_NUM, 0, NONE, R_NONNEG, NULL, NULL, 0, "Pulse period (ms)" },
   { "switchOnOff", NL_K_LIST, NL_K_NUM, NONE, R_NONNEG, NULL, NULL, 0,
@@ -479,7 +480,8 @@ static const NlSchemaKey conn_keys[] = {
   { "postConds", NL_K_OBJ, 0, NONE, R_ANY, NULL, post_conds_keys, NL_SF_TAGS | NL_SF_REQUIRED,
     "Tags of the postsynaptic cells: a value, a list of values, or [min, max) for positions" },
   { "connFunc", NL_K_STR, 0, NONE, R_ANY, NULL, NULL, 0,
-    "fullConn, probConn, convConn, divConn or fromListConn; default inferred from the keys given" },
+    "fullConn, probConn, convConn, divConn or fromListConn; default inferred from the keys given",
+    "fullConn|probConn|convConn|divConn|fromListConn" },
   { "probability", K_NF, 0, NL_CTX_CONN, R_UNIT, NULL, NULL, 0,
     "Probability (0–1) of connecting each pre/post pair" },
   { "convergence", K_NF, 0, NL_CTX_CONN, R_NONNEG, NULL, NULL, 0,
@@ -570,7 +572,7 @@ static const NlSchemaKey subconn_keys[] = {
   { "sec", K_SL, NL_K_STR, NONE, R_ANY, NULL, NULL, 0,
     "Sections or section lists that receive the synapses" },
   { "density", NL_K_STR | NL_K_OBJ, 0, NONE, R_ANY, NULL, subconn_density_keys, NL_SF_REQUIRED,
-    "uniform, or a map or distance rule for the new synapse locations" },
+    "uniform, or a map or distance rule for the new synapse locations", "uniform" },
   END
 };
 
@@ -748,7 +750,7 @@ const NlSchemaKey nl_schema_net_params[] = {
   { "sizeY", NL_K_NUM, 0, NONE, R_NONNEG, "100", NULL, 0, "Network size along y, depth (µm)" },
   { "sizeZ", NL_K_NUM, 0, NONE, R_NONNEG, "100", NULL, 0, "Network size along z (µm)" },
   { "shape", NL_K_STR, 0, NONE, R_ANY, "\"cuboid\"", NULL, 0,
-    "Network volume shape: cuboid, cylinder or ellipsoid" },
+    "Network volume shape: cuboid, cylinder or ellipsoid", "cuboid|cylinder|ellipsoid" },
   { "rotateCellsRandomly", NL_K_BOOL | NL_K_LIST, NL_K_NUM, NONE, R_ANY, "false", NULL, 0,
     "Rotate cells randomly around the y axis; true for any angle or [min, max] (radians)" },
   { "defineCellShapes", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, 0,

@@ -53,16 +53,19 @@ struct _NlSchemaKey {
   guint              kinds;      /* NlKinds accepted */
   guint              elem_kinds; /* for NL_K_LIST: kinds of the elements, 0 = any */
   NlExprCtx          ctx;        /* for NL_K_FUNC (also applies to FUNC list elements) */
-  double             min;        /* inclusive numeric range; -INFINITY/INFINITY when unbounded */
+  double             min;        /* inclusive numeric range, also of the numbers in a list;
+                                    -INFINITY/INFINITY when unbounded */
   double             max;
   const char        *dflt;       /* NetPyNE's default as JSON text, NULL when it has none */
   const NlSchemaKey *child;      /* NL_K_OBJ, or a list of objects: the table of their keys
                                     (NL_SF_MAP: a one-entry table "*" for every value) */
   guint              flags;      /* NlSchemaFlags */
   const char        *doc;        /* one line, shown by `check` and the editor */
+  const char        *choices;    /* NL_K_STR: the allowed values, "a|b|c"; NULL = any name */
 };
 
-/* The two roots. */
+/* The two roots. A table may end its named keys with a "*" entry: it describes every other
+ * key (e.g. a mechanism's own parameters) and nl_schema_find() returns it for them. */
 extern const NlSchemaKey nl_schema_net_params[];
 extern const NlSchemaKey nl_schema_sim_config[];
 

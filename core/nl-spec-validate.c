@@ -142,6 +142,19 @@ check_function (V *v, const NlSchemaKey *key, NlExprCtx ctx, const char *src, co
   nl_expr_free (e);
 }
 
+static void
+check_choice (V *v, const char *choices, const char *value, const char *path)
+{
+  g_auto(GStrv) allowed = g_strsplit (choices, "|", -1);
+
+  if (g_strv_contains ((const char *const *) allowed, value))
+    return;
+  const char *sugg = nl_suggest (value, (const char *const *) allowed, -1);
+  g_autofree char *list = g_strjoinv (", ", allowed);
+  report (v, NL_SEVERITY_ERROR, path, sugg, "'%s' is not one of %s%s%s%s", value, list,
+          sugg ? "; did you mean '" : "", sugg ? sugg : "", sugg ? "'?" : "");
+}
+
 /* ---- the schema walk ----------------------------------------------------------------- */
 
 static void validate_value (V *v, const NlSchemaKey *key, JsonNode *node, GString *path);
@@ -156,7 +169,8 @@ validate_object (V *v, const NlSchemaKey *table, guint flags, JsonObject *obj, G
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
   for (const NlSchemaKey *k = table; k && k->name; k++)
-    g_ptr_array_add (names, (gpointer) k->name);
+    if (!g_str_equal (k->name, "*"))
+      g_ptr_array_add (names, (gpointer) k->name);
 
   json_object_iter_init_ordered (&it, obj);
   while (json_object_iter_next_ordered (&it, &name, &member))
@@ -248,8 +262,11 @@ validate_value (V *v, const NlSchemaKey *key, JsonNode *node, GString *path)
     check_range (v, key, json_node_get_double (node), path->str);
   else if (kinds & NL_K_STR)
     {
-      if ((key->kinds & NL_K_FUNC) && !(key->kinds & NL_K_STR))
-        check_function (v, key, key->ctx, json_node_get_string (node), path->str);
+      const char *str = json_node_get_string (node);
+      if (key->choices)
+        check_choice (v, key->choices, str, path->str);
+      else if ((key->kinds & NL_K_FUNC) && !(key->kinds & NL_K_STR))
+        check_function (v, key, key->ctx, str, path->str);
     }
   else if (kinds & NL_K_LIST)
     {

@@ -106,7 +106,9 @@ static const Case cases[] = {
   { "netParams.connParams.E->E.sec", "\"apical\"", NL_SEVERITY_WARNING, "connParams.E->E.sec", NULL, "no section or secList named 'apical'" },
   /* 34 a syntax error inside a string function */
   { "netParams.connParams.E->E.weight", "\"0.01 * (1 + \"", NL_SEVERITY_ERROR, "connParams.E->E.weight", NULL, "string function" },
-  /* 35 a list where a number is expected */
+  /* 35 a value outside a fixed set */
+  { "netParams.shape", "\"cubiod\"", NL_SEVERITY_ERROR, "shape", "cuboid", "is not one of cuboid, cylinder, ellipsoid" },
+  /* 36 a list where a number is expected */
   { "simConfig.duration", "[1, 2]", NL_SEVERITY_ERROR, "simConfig.duration", NULL, "got a list" },
 };
 

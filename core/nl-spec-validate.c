@@ -13,6 +13,7 @@
 typedef struct {
   NlSpec    *spec;
   GPtrArray *problems;
+  GPtrArray *constants;   /* names usable in string functions, for suggestions */
 } V;
 
 G_GNUC_PRINTF (5, 6) static NlProblem *
@@ -119,7 +120,8 @@ check_function (V *v, const NlSchemaKey *key, NlExprCtx ctx, const char *src, co
 {
   g_autoptr(GError) err = NULL;
   int offset = 0;
-  NlExpr *e = nl_expr_compile (src, nl_expr_ctx_vars (ctx), const_lookup, v->spec, &offset, &err);
+  NlExpr *e = nl_expr_compile_full (src, nl_expr_ctx_vars (ctx), const_lookup, v->spec,
+                                    (const char *const *) v->constants->pdata, &offset, &err);
 
   if (!e)
     {
@@ -718,11 +720,31 @@ check_sim_config (V *v)
     }
 }
 
+static GPtrArray *
+constant_names (NlSpec *self)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  JsonObjectIter it;
+  const char *name;
+  JsonNode *node;
+  double d;
+
+  json_object_iter_init_ordered (&it, nl_spec_get_net_params (self));
+  while (json_object_iter_next_ordered (&it, &name, &node))
+    if (nl_spec_lookup_constant (self, name, &d))
+      g_ptr_array_add (names, (gpointer) name);
+  for (const NlSchemaKey *k = nl_schema_net_params; k->name; k++)
+    if (nl_spec_lookup_constant (self, k->name, &d) && !g_ptr_array_find_with_equal_func (names, k->name, g_str_equal, NULL))
+      g_ptr_array_add (names, (gpointer) k->name);
+  g_ptr_array_add (names, NULL);
+  return names;
+}
+
 guint
 nl_spec_validate (NlSpec    *self,
                   GPtrArray *problems)
 {
-  V v = { self, problems };
+  V v = { self, problems, constant_names (self) };
   g_autoptr(GString) path = g_string_new (NULL);
   guint first = problems->len;
 
@@ -736,6 +758,7 @@ nl_spec_validate (NlSpec    *self,
   check_references (&v);
   check_sim_config (&v);
   nl_spec_locate_problems (self, problems, first);
+  g_ptr_array_free (v.constants, TRUE);
   return nl_problems_count (problems, NL_SEVERITY_ERROR);
 }
 

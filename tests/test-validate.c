@@ -108,7 +108,9 @@ static const Case cases[] = {
   { "netParams.connParams.E->E.weight", "\"0.01 * (1 + \"", NL_SEVERITY_ERROR, "connParams.E->E.weight", NULL, "string function" },
   /* 35 a value outside a fixed set */
   { "netParams.shape", "\"cubiod\"", NL_SEVERITY_ERROR, "shape", "cuboid", "is not one of cuboid, cylinder, ellipsoid" },
-  /* 36 a list where a number is expected */
+  /* 36 a misspelt user constant */
+  { "netParams.connParams.E->E.probability", "\"0.4*exp(-dist_3D/probLengthConts)\"", NL_SEVERITY_ERROR, "connParams.E->E.probability", "probLengthConst", "unknown name 'probLengthConts'" },
+  /* 37 a list where a number is expected */
   { "simConfig.duration", "[1, 2]", NL_SEVERITY_ERROR, "simConfig.duration", NULL, "got a list" },
 };
 

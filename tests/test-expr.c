@@ -240,6 +240,55 @@ test_functions (void)
   assert_same ("max(1, x)", eval_at ("max(1, x)", 0, 0, NAN, 0), 1);
 }
 
+/* Python stops at an exception; a later comparison or 'or' must not turn
+ * the failure into an ordinary number.  numpy's functions (NetPyNE's exp,
+ * log, sqrt…) return NaN quietly instead, and that NaN is a value. */
+static void
+test_failures (void)
+{
+  static const Case cases[] = {
+    { "1/0 < 2", NAN },
+    { "(1/0 < 2) or 1", NAN },
+    { "not 0 % 0", NAN },
+    { "max(3 // 0, 1)", NAN },
+    { "0 ** -1 == 0", NAN },
+    { "pow(0, -1) != 1", NAN },
+    { "(-8) ** 0.5 != 0", NAN },      /* complex in Python */
+    { "round(inf) or 1", NAN },
+    { "int(inf) + 1 > 0", NAN },
+    { "log(-1, 2) < 0", NAN },
+    { "fmod(1, 0) == 0", NAN },
+    { "round(1.5, 0.5) or 1", NAN },
+    { "binomial(10, 2) > 0", NAN },  /* NEURON rejects p > 1 */
+    /* not evaluated, so not failed */
+    { "0 and 1/0", 0 },
+    { "1 or 1/0", 1 },
+    { "1/0 if 0 else 2", 2 },
+    { "2 > 3 > 1/0", 0 },
+    /* numpy: quiet */
+    { "sqrt(-1) < 1", 0 },
+    { "log(-1) != log(-1)", 1 },
+    { "remainder(1, 0) < 1", 0 },
+    { "exp(1000) > 1", 1 },
+  };
+  NlExpr *e;
+
+  run_cases (cases, G_N_ELEMENTS (cases));
+  assert_same ("x / y < 1", eval_at ("x / y < 1", 0, 0, 1, 0), NAN);
+  assert_same ("x / y < 1", eval_at ("x / y < 1", 0, 0, 1, 2), 1);
+  assert_same ("y and x // y", eval_at ("y and x // y", 0, 0, 1, 0), 0);
+
+  e = compile_ok ("1/0 < 2");
+  g_assert_true (nl_expr_is_constant (e));
+  assert_same ("constant failure", nl_expr_eval (e, NULL, NULL), NAN);
+  nl_expr_free (e);
+
+  /* a random call without a stream fails the expression */
+  e = compile_ok ("uniform(0, 1) < 2");
+  assert_same ("no rng", nl_expr_eval (e, NULL, NULL), NAN);
+  nl_expr_free (e);
+}
+
 static void
 test_netpyne (void)
 {
@@ -451,6 +500,7 @@ test_errors (void)
     { "2 + not 1", NL_EXPR_ERROR_SYNTAX, 4, "'not'" },
     { "dist3D * 2", NL_EXPR_ERROR_UNKNOWN_NAME, 0, "unknown name 'dist3D'; did you mean 'dist_3D'?" },
     { "2 * post_Ynorm", NL_EXPR_ERROR_UNKNOWN_NAME, 4, "did you mean 'post_ynorm'?" },
+    { "DIST_3D", NL_EXPR_ERROR_UNKNOWN_NAME, 0, "did you mean 'dist_3D'?" },
     { "qq", NL_EXPR_ERROR_UNKNOWN_NAME, 0, "unknown name 'qq'" },
     { "2 * expp(1)", NL_EXPR_ERROR_UNKNOWN_FUNCTION, 4, "did you mean 'exp'?" },
     { "unifrom(0, 1)", NL_EXPR_ERROR_UNKNOWN_FUNCTION, 0, "did you mean 'uniform'?" },
@@ -605,6 +655,7 @@ test_optimisation_is_exact (void)
     "(x if y else -x) * 4", "max(1, x, 2, y)", "min(x, -y) / -2", "0 * -x", "-0.0 + x",
     "x - 0.0", "-x - 0.0", "(y and -x) + 1", "not x and -y", "x // -y % 3 ** -x",
     "0.4*exp(-dist_3D/probLengthConst)", "-(x if y else 2)/3", "x/0", "-x/0",
+    "1/0 < 2", "x/0 or 1", "(0 and 1/0) + x", "x % 0 if y else -x", "round(x) or y",
   };
   static const double values[][4] = {
     { 0, 0, 0, 0 }, { 1, 2, 3, 4 }, { 150, 0.5, -0.0, 0 }, { -1, -2, 5, -0.0 },
@@ -705,6 +756,7 @@ main (int argc, char **argv)
   g_test_add_func ("/expr/arithmetic", test_arithmetic);
   g_test_add_func ("/expr/logic", test_logic);
   g_test_add_func ("/expr/functions", test_functions);
+  g_test_add_func ("/expr/failures", test_failures);
   g_test_add_func ("/expr/netpyne", test_netpyne);
   g_test_add_func ("/expr/random", test_random);
   g_test_add_func ("/expr/errors", test_errors);

@@ -20,6 +20,7 @@ run (const NlExpr *e, const double *vars, NlRng *rng)
   double *stack = e->max_stack < SMALL_STACK ? small : g_new (double, e->max_stack + 1);
   double *sp = stack;   /* values below the top; stack[0] receives a dummy */
   double t = 0.0;       /* the top of the stack */
+  gboolean failed = FALSE;
   const NlInstr *pc = e->code;
 
   for (;;)
@@ -36,16 +37,19 @@ run (const NlExpr *e, const double *vars, NlRng *rng)
         case NL_OP_ADD: t = *--sp + t; break;
         case NL_OP_SUB: t = *--sp - t; break;
         case NL_OP_MUL: t = *--sp * t; break;
-        case NL_OP_DIV: x = *--sp; t = nl_expr_py_div (x, t); break;
-        case NL_OP_FLOORDIV: x = *--sp; t = nl_expr_py_floordiv (x, t); break;
-        case NL_OP_MOD: x = *--sp; t = nl_expr_py_mod (x, t); break;
-        case NL_OP_POW: x = *--sp; t = nl_expr_py_pow (x, t); break;
+        case NL_OP_DIV: x = *--sp; t = nl_expr_py_div (x, t, &failed); break;
+        case NL_OP_FLOORDIV:
+        case NL_OP_MOD:
+        case NL_OP_POW:
+          x = *--sp;
+          t = nl_expr_binary ((NlOp) in->op, x, t, &failed);
+          break;
         case NL_OP_ADD_K: t = t + in->k; break;
         case NL_OP_SUB_K: t = t - in->k; break;
         case NL_OP_MUL_K: t = t * in->k; break;
         case NL_OP_DIV_K: t = t / in->k; break;   /* k != 0: the compiler checks */
         case NL_OP_RSUB_K: t = in->k - t; break;
-        case NL_OP_RDIV_K: t = nl_expr_py_div (in->k, t); break;
+        case NL_OP_RDIV_K: t = nl_expr_py_div (in->k, t, &failed); break;
         case NL_OP_CMP: x = *--sp; t = nl_expr_py_cmp ((NlCmp) in->sub, x, t); break;
         case NL_OP_CMP_CHAIN:
           x = *--sp;
@@ -76,9 +80,11 @@ run (const NlExpr *e, const double *vars, NlRng *rng)
           break;
         case NL_OP_MIN: x = *--sp; t = t < x ? t : x; break;
         case NL_OP_MAX: x = *--sp; t = t > x ? t : x; break;
-        case NL_OP_FN1: t = nl_expr_fn1[in->sub] (t); break;
-        case NL_OP_FN2: x = *--sp; t = nl_expr_fn2[in->sub] (x, t); break;
+        case NL_OP_FN1: t = nl_expr_call1 (in->sub, t, &failed); break;
+        case NL_OP_FN2: x = *--sp; t = nl_expr_call2 (in->sub, x, t, &failed); break;
         case NL_OP_RAND:
+          /* NaN means arguments outside the distribution's domain, where
+           * NEURON raises or misbehaves (and no stream at all) */
           if (in->a == 1)
             t = nl_expr_call_random ((NlRand) in->sub, rng, t, 0.0);
           else
@@ -86,13 +92,15 @@ run (const NlExpr *e, const double *vars, NlRng *rng)
               x = *--sp;
               t = nl_expr_call_random ((NlRand) in->sub, rng, x, t);
             }
+          if (isnan (t))
+            failed = TRUE;
           break;
         case NL_OP_END:
         case NL_OP_N_OPS:
         default:
           if (stack != small)
             g_free (stack);
-          return t;
+          return failed ? NAN : t;
         }
     }
 }
@@ -104,6 +112,7 @@ nl_expr_eval (const NlExpr *e, const double *vars_values, NlRng *rng)
 
   if (e->is_constant)
     return e->constant;
+  g_return_val_if_fail (vars_values != NULL || !e->uses_vars, NAN);
   return run (e, vars_values, rng);
 }
 
@@ -257,7 +266,6 @@ NlExpr *
 nl_expr_new_from_code (NlInstr *code, guint n_code, guint n_vars)
 {
   NlExpr *e = g_new0 (NlExpr, 1);
-  gboolean uses_vars = FALSE;
 
   e->code = g_renew (NlInstr, code, n_code);
   e->n_code = n_code;
@@ -271,10 +279,10 @@ nl_expr_new_from_code (NlInstr *code, guint n_code, guint n_vars)
       else if (e->code[i].op == NL_OP_VAR)
         {
           e->var_used[e->code[i].a] = 1;
-          uses_vars = TRUE;
+          e->uses_vars = TRUE;
         }
     }
-  if (!e->is_random && !uses_vars)
+  if (!e->is_random && !e->uses_vars)
     {
       e->constant = run (e, NULL, NULL);
       e->is_constant = TRUE;

@@ -8,9 +8,10 @@
  * cosh, tanh and e, and population density functions see numpy's arccos.
  * We accept that union plus a few harmless math functions users reach for
  * (floor, trunc, log2, hypot, fmod, copysign, degrees, radians, fabs).
- * Where Python raises (domain errors, division by zero) the value is NaN,
- * which the caller reports; where numpy returns inf or -inf (exp overflow,
- * log(0)) so do we.
+ * Where Python raises (domain errors of Python's own functions, division
+ * by zero) the evaluation fails and yields NaN as a whole, which the caller
+ * reports; where numpy returns NaN, inf or -inf (sqrt(-1), exp overflow,
+ * log(0)) so do we, and the value flows on.
  */
 #include <math.h>
 #include <string.h>
@@ -20,15 +21,10 @@
 
 /* ---- Python float arithmetic ------------------------------------------ */
 
-double
-nl_expr_py_div (double a, double b)
-{
-  return b == 0.0 ? NAN : a / b;
-}
-
 /* CPython's float_divmod: the quotient is computed from fmod so that
  * a == b*(a//b) + a%b holds as closely as floating point allows, and
- * a // b is never off by one the way floor(a/b) can be. */
+ * a // b is never off by one the way floor(a/b) can be.  b == 0 is the
+ * caller's business (Python raises). */
 double
 nl_expr_py_floordiv (double a, double b)
 {
@@ -76,7 +72,8 @@ nl_expr_py_mod (double a, double b)
 /* C99's pow already agrees with Python on inf, nan, 1**y and x**0; Python
  * differs only in raising for 0 to a negative power (and in returning a
  * complex number for a negative base and fractional exponent, where C
- * gives NaN). */
+ * gives NaN).  Both come out as NaN from non-NaN operands, which is how
+ * nl_expr_binary recognises them. */
 double
 nl_expr_py_pow (double a, double b)
 {
@@ -280,6 +277,13 @@ fn_round_digits (double x, double nd)
   return r;
 }
 
+/* numpy.remainder: Python's % semantics, but a zero divisor only warns. */
+static double
+fn_remainder (double x, double y)
+{
+  return y == 0.0 ? NAN : nl_expr_py_mod (x, y);
+}
+
 const NlFn2Ptr nl_expr_fn2[NL_FN2_N] = {
   [NL_FN2_POW] = nl_expr_py_pow,
   [NL_FN2_ATAN2] = atan2,
@@ -288,7 +292,23 @@ const NlFn2Ptr nl_expr_fn2[NL_FN2_N] = {
   [NL_FN2_COPYSIGN] = copysign,
   [NL_FN2_LOG] = fn_log_base,
   [NL_FN2_ROUND] = fn_round_digits,
-  [NL_FN2_REMAINDER] = nl_expr_py_mod,
+  [NL_FN2_REMAINDER] = fn_remainder,
+};
+
+/* round and int are Python builtins (they raise on inf and NaN); log with
+ * a base, fmod and round with digits are math/builtin functions that raise
+ * on a domain error; pow raises like **.  The others are numpy's in
+ * NetPyNE, or never produce NaN from numbers. */
+const gboolean nl_expr_fn1_raises[NL_FN1_N] = {
+  [NL_FN1_ROUND] = TRUE,
+  [NL_FN1_INT] = TRUE,
+};
+
+const gboolean nl_expr_fn2_raises[NL_FN2_N] = {
+  [NL_FN2_POW] = TRUE,
+  [NL_FN2_LOG] = TRUE,
+  [NL_FN2_ROUND] = TRUE,
+  [NL_FN2_FMOD] = TRUE,
 };
 
 /* ---- random functions ------------------------------------------------- */

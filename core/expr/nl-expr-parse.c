@@ -186,6 +186,8 @@ suggest_consider (Suggest *s, const char *candidate)
   if (lc > 64 || s->len > 64)
     return;
   d = edit_distance (s->name, s->len, candidate, lc);
+  if (d > 1 && lc == s->len && g_ascii_strncasecmp (s->name, candidate, lc) == 0)
+    d = 1;   /* DIST_3D for dist_3D is one slip of the shift key */
   /* Within 2 edits, and not a rewrite of most of a short name ('q' is not
    * a typo of 'e'). */
   if (d <= 2 && d < s->len && d < s->best_d)
@@ -274,24 +276,6 @@ last_is (const Compiler *c, guint block_start, NlOp op)
 
 /* ---- emission with folding -------------------------------------------- */
 
-static double
-apply_binary (NlOp op, double a, double b)
-{
-  switch (op)
-    {
-    case NL_OP_ADD: return a + b;
-    case NL_OP_SUB: return a - b;
-    case NL_OP_MUL: return a * b;
-    case NL_OP_DIV: return nl_expr_py_div (a, b);
-    case NL_OP_FLOORDIV: return nl_expr_py_floordiv (a, b);
-    case NL_OP_MOD: return nl_expr_py_mod (a, b);
-    case NL_OP_POW: return nl_expr_py_pow (a, b);
-    case NL_OP_MIN: return b < a ? b : a;
-    case NL_OP_MAX: return b > a ? b : a;
-    default: g_assert_not_reached ();
-    }
-}
-
 static void
 emit_unary (Compiler *c, NlOp op, guint start)
 {
@@ -358,10 +342,16 @@ emit_binary (Compiler *c, NlOp op, guint ls, guint rs)
 
       if (lk && rk)
         {
-          double v = apply_binary (op, c->code[ls].k, c->code[rs].k);
-          truncate_code (c, ls);
-          emit (c, NL_OP_CONST, 0, 0, v);
-          return;
+          /* An operation Python would raise on is left for evaluation,
+           * where it fails the whole expression. */
+          gboolean failed = FALSE;
+          double v = nl_expr_binary (op, c->code[ls].k, c->code[rs].k, &failed);
+          if (!failed)
+            {
+              truncate_code (c, ls);
+              emit (c, NL_OP_CONST, 0, 0, v);
+              return;
+            }
         }
       /* x/0 must stay NaN: DIV_K divides without the check. */
       if (rk && fusable && !(op == NL_OP_DIV && c->code[rs].k == 0.0))
@@ -555,12 +545,17 @@ parse_call (Compiler *c, const NlFuncInfo *f)
             all_const &= c->code[i].op == NL_OP_CONST;
           if (all_const)
             {
+              gboolean failed = FALSE;
               double v = nargs == 1
-                ? nl_expr_fn1[f->fn1] (c->code[args_start].k)
-                : nl_expr_fn2[f->fn2] (c->code[args_start].k, c->code[args_start + 1].k);
-              truncate_code (c, args_start);
-              emit (c, NL_OP_CONST, 0, 0, v);
-              break;
+                ? nl_expr_call1 ((guint) f->fn1, c->code[args_start].k, &failed)
+                : nl_expr_call2 ((guint) f->fn2, c->code[args_start].k,
+                                 c->code[args_start + 1].k, &failed);
+              if (!failed)
+                {
+                  truncate_code (c, args_start);
+                  emit (c, NL_OP_CONST, 0, 0, v);
+                  break;
+                }
             }
         }
       if (nargs == 1)

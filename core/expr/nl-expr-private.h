@@ -10,6 +10,8 @@
  */
 #pragma once
 
+#include <math.h>
+
 #include "nl-expr.h"
 
 G_BEGIN_DECLS
@@ -73,6 +75,7 @@ struct _NlExpr {
   guint     max_stack;    /* deepest the stack gets, in values */
   guint     n_vars;
   gboolean  is_random;
+  gboolean  uses_vars;
   gboolean  is_constant;
   double    constant;     /* the value, when is_constant */
   guint8   *var_used;     /* n_vars flags */
@@ -98,15 +101,90 @@ typedef double (*NlFn1Ptr) (double);
 typedef double (*NlFn2Ptr) (double, double);
 extern const NlFn1Ptr nl_expr_fn1[NL_FN1_N];
 extern const NlFn2Ptr nl_expr_fn2[NL_FN2_N];
+/* Functions that are Python builtins or math functions (not numpy's) and
+ * so raise where they return NaN here. */
+extern const gboolean nl_expr_fn1_raises[NL_FN1_N];
+extern const gboolean nl_expr_fn2_raises[NL_FN2_N];
 
 /* Python float semantics, shared by folding and evaluation so that a
- * folded constant is bit-for-bit what evaluation would have produced. */
-double nl_expr_py_div      (double a, double b);
+ * folded constant is bit-for-bit what evaluation would have produced.
+ *
+ * Where Python raises (ZeroDivisionError, a complex result, ValueError…)
+ * the operation sets *failed, and an evaluation that failed anywhere
+ * returns NaN as a whole: NetPyNE would have stopped there, so a later
+ * comparison or 'or' must not turn the failure into an ordinary number.
+ * Where numpy (NetPyNE's exp, log, sqrt…) quietly returns NaN or inf, the
+ * value simply flows on. */
 double nl_expr_py_floordiv (double a, double b);
 double nl_expr_py_mod      (double a, double b);
 double nl_expr_py_pow      (double a, double b);
 double nl_expr_py_cmp      (NlCmp cmp, double a, double b);
 double nl_expr_call_random (NlRand which, NlRng *rng, double a, double b);
+
+static inline double
+nl_expr_py_div (double a, double b, gboolean *failed)
+{
+  if (G_UNLIKELY (b == 0.0))
+    {
+      *failed = TRUE;
+      return NAN;
+    }
+  return a / b;
+}
+
+/* Binary operators, and min/max (Python's fold: keep the current value
+ * unless the new one is strictly smaller/larger). */
+static inline double
+nl_expr_binary (NlOp op, double a, double b, gboolean *failed)
+{
+  double r;
+
+  switch (op)
+    {
+    case NL_OP_ADD: return a + b;
+    case NL_OP_SUB: return a - b;
+    case NL_OP_MUL: return a * b;
+    case NL_OP_DIV: return nl_expr_py_div (a, b, failed);
+    case NL_OP_FLOORDIV:
+      if (b == 0.0)
+        break;
+      return nl_expr_py_floordiv (a, b);
+    case NL_OP_MOD:
+      if (b == 0.0)
+        break;
+      return nl_expr_py_mod (a, b);
+    case NL_OP_POW:
+      /* NaN from non-NaN operands: 0 ** -1 or a complex result */
+      r = nl_expr_py_pow (a, b);
+      if (isnan (r) && !isnan (a) && !isnan (b))
+        *failed = TRUE;
+      return r;
+    case NL_OP_MIN: return b < a ? b : a;
+    case NL_OP_MAX: return b > a ? b : a;
+    default:
+      break;
+    }
+  *failed = TRUE;
+  return NAN;
+}
+
+static inline double
+nl_expr_call1 (guint fn, double x, gboolean *failed)
+{
+  double r = nl_expr_fn1[fn] (x);
+  if (G_UNLIKELY (isnan (r)) && nl_expr_fn1_raises[fn])
+    *failed = TRUE;
+  return r;
+}
+
+static inline double
+nl_expr_call2 (guint fn, double x, double y, gboolean *failed)
+{
+  double r = nl_expr_fn2[fn] (x, y);
+  if (G_UNLIKELY (isnan (r)) && nl_expr_fn2_raises[fn] && !isnan (x) && !isnan (y))
+    *failed = TRUE;
+  return r;
+}
 
 static inline gboolean
 nl_expr_truthy (double x)

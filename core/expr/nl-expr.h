@@ -64,8 +64,13 @@ NlExpr  *nl_expr_compile_full   (const char         *src,
 void     nl_expr_free           (NlExpr *e);
 
 /* rng may be NULL only if !nl_expr_is_random(e); a random call with a NULL
- * rng returns NAN.  Python would raise on division by zero, a domain error
- * or a negative number to a fractional power: those give NAN here. */
+ * rng makes the result NAN.  Where Python would raise (division or modulo
+ * by zero, 0 ** -1, a complex result, round/int of inf or NaN, a domain
+ * error of log(x, base), fmod or round(x, n), random-function arguments
+ * NEURON rejects), the whole evaluation returns NAN — a later comparison
+ * or 'or' does not hide it — so the caller can report the failure.  The
+ * numpy functions NetPyNE uses (exp, log, sqrt, …) return NaN or ±inf
+ * quietly, and so do they here. */
 double   nl_expr_eval           (const NlExpr *e, const double *vars_values, NlRng *rng);
 
 gboolean nl_expr_is_random      (const NlExpr *e);   /* calls a random function */

@@ -16,6 +16,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "check", nl_cmd_check, "Validate a model (NetLoom or NetPyNE JSON) and list every problem" },
+  { "build", nl_cmd_build, "Build the network of a model and count cells and connections" },
 };
 
 static void

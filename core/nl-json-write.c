@@ -26,8 +26,30 @@ nl_json_format_double (char   buf[32],
     strcat (buf, ".0");
 }
 
-static void
-write_string (GString *out, const char *s)
+void
+nl_json_format_float (char  buf[32],
+                      float value)
+{
+  if (!isfinite (value))
+    {
+      strcpy (buf, "null");
+      return;
+    }
+  for (int prec = 6; prec <= 9; prec++)
+    {
+      char fmt[8];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
+      g_ascii_formatd (buf, 32, fmt, value);
+      if ((float) g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  if (!strpbrk (buf, ".eEn"))
+    strcat (buf, ".0");
+}
+
+void
+nl_json_append_string (GString    *out,
+                       const char *s)
 {
   g_string_append_c (out, '"');
   for (const guchar *p = (const guchar *) s; *p; p++)
@@ -86,7 +108,7 @@ write_node (GString *out, JsonNode *node, int indent, int depth)
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
           break;
         case G_TYPE_STRING:
-          write_string (out, json_node_get_string (node));
+          nl_json_append_string (out, json_node_get_string (node));
           break;
         default:
           g_string_append (out, "null");
@@ -123,7 +145,7 @@ write_node (GString *out, JsonNode *node, int indent, int depth)
               g_string_append_c (out, ',');
             first = FALSE;
             newline (out, indent, depth + 1);
-            write_string (out, name);
+            nl_json_append_string (out, name);
             g_string_append (out, indent < 0 ? ":" : ": ");
             write_node (out, member, indent, depth + 1);
           }

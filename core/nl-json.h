@@ -65,6 +65,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NlJsonDoc, nl_json_doc_unref)
  * indent < 0: compact. Non-finite numbers are written as null (JSON has no NaN). */
 void      nl_json_format_double  (char        buf[32],
                                   double      value);
+/* The same for a value stored as float32 (weights, delays): the shortest text that reads
+ * back to the same float, so 0.005f prints as 0.005, not 0.004999999888. */
+void      nl_json_format_float   (char        buf[32],
+                                  float       value);
+/* Appends `s` as a JSON string literal, quotes included. */
+void      nl_json_append_string  (GString    *out,
+                                  const char *s);
 char     *nl_json_to_string      (JsonNode   *node,
                                   int         indent,
                                   gsize      *length);

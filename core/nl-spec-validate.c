@@ -407,6 +407,14 @@ list_len (JsonObject *o, const char *key)
   return n && JSON_NODE_HOLDS_ARRAY (n) ? json_array_get_length (json_node_get_array (n)) : 0;
 }
 
+/* connList decides the rule only when no probability, convergence or divergence is given. */
+static gboolean
+first_is_not_list (JsonObject *r)
+{
+  return json_object_has_member (r, "probability") || json_object_has_member (r, "convergence") ||
+         json_object_has_member (r, "divergence");
+}
+
 static void
 check_cell_params (V *v, JsonObject *cell_params)
 {
@@ -608,16 +616,23 @@ check_references (V *v)
                   first = kinds[k];
               }
           n_syn = list_len (r, "synMech");
-          for (guint k = 0; n_syn > 0 && k < 3; k++)
+          for (guint k = 0; k < 3; k++)
             {
               static const char *const per_syn[] = { "weight", "delay", "loc" };
               guint n = list_len (r, per_syn[k]);
-              if (n > 0 && n != n_syn && !json_object_has_member (r, "synsPerConn"))
+              g_autofree char *pk = g_strconcat (path, ".", per_syn[k], NULL);
+              /* With a connList NetPyNE reads a list as one value per listed connection. */
+              if (json_object_has_member (r, "connList") && !first_is_not_list (r))
                 {
-                  g_autofree char *pk = g_strconcat (path, ".", per_syn[k], NULL);
-                  report (v, NL_SEVERITY_ERROR, pk, NULL,
-                          "a list of %u values for %u synMechs; give one value per synMech", n, n_syn);
+                  guint n_list = list_len (r, "connList");
+                  if (n > 1 && n != n_list)
+                    report (v, NL_SEVERITY_ERROR, pk, NULL,
+                            "a list of %u values for a connList of %u connections; give one value per "
+                            "connection", n, n_list);
                 }
+              else if (n_syn > 0 && n > 0 && n != n_syn && !json_object_has_member (r, "synsPerConn"))
+                report (v, NL_SEVERITY_ERROR, pk, NULL,
+                        "a list of %u values for %u synMechs; give one value per synMech", n, n_syn);
             }
           if (json_object_has_member (r, "connList"))
             {

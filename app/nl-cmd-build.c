@@ -1,0 +1,168 @@
+#include "nl-cli.h"
+
+#include <nl-build.h>
+#include <nl-json.h>
+#include <nl-netpyne-net.h>
+#include <nl-spec.h>
+#include <stdio.h>
+#include <unistd.h>
+
+/* `netloom build MODEL…`: instantiate the network and count it. */
+
+typedef struct {
+  gint64 last;
+  GMutex lock;
+} Progress;
+
+static void
+show_progress (const char *phase, double fraction, gpointer data)
+{
+  Progress *p = data;
+  gint64 now = g_get_monotonic_time ();
+  g_mutex_lock (&p->lock);
+  if (now - p->last > 200000 || fraction >= 1)
+    {
+      fprintf (stderr, "\rbuilding %s: %3.0f%%", phase, 100 * fraction);
+      if (fraction >= 1)
+        fputc ('\n', stderr);
+      p->last = now;
+    }
+  g_mutex_unlock (&p->lock);
+}
+
+static void
+print_problems (GPtrArray *problems, gboolean notes)
+{
+  nl_problems_sort (problems);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const NlProblem *p = problems->pdata[i];
+      if (p->severity == NL_SEVERITY_NOTE && !notes)
+        continue;
+      g_autofree char *line = nl_problem_to_string (p);
+      fprintf (stderr, "%s\n", line);
+    }
+}
+
+int
+nl_cmd_build (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  int threads = 0;
+  g_autofree char *save = NULL;
+  g_auto(GStrv) files = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the counts as JSON on standard output", NULL },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Write the network in NetPyNE's saved layout (.json or .json.gz)", "FILE" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads to build with (default: all cores; the network is the same for any number)", "N" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "MODEL…" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("MODEL… — build the network of a model");
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_autoptr(GError) error = NULL;
+  NlBuildOptions options = { 0 };
+  Progress progress = { 0 };
+  guint n_files;
+
+  g_option_context_set_summary (ctx,
+    "Instantiates populations, cells, connections and stimuli as NetPyNE would and prints\n"
+    "cells per population, cell-to-cell connections (one per NetCon) and stimulus connections.\n"
+    "Exit status: 0 built, 1 invalid model, 2 usage.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!nl_cli_parse (ctx, &argc, &argv))
+    return NL_EXIT_USAGE;
+  n_files = files ? g_strv_length (files) : 0;
+  if (n_files < 1 || n_files > 2 || threads < 0)
+    {
+      g_printerr ("netloom build: give one model file, or NetPyNE's netParams and simConfig files\n"
+                  "Try 'netloom build --help'.\n");
+      return NL_EXIT_USAGE;
+    }
+
+  spec = nl_spec_load ((const char *const *) files, n_files, problems, NULL);
+  if (!spec || nl_spec_validate (spec, problems) > 0)
+    {
+      print_problems (problems, FALSE);
+      return NL_EXIT_INVALID;
+    }
+  g_ptr_array_set_size (problems, 0);
+
+  options.n_threads = threads;
+  g_mutex_init (&progress.lock);
+  if (isatty (STDERR_FILENO))
+    {
+      options.progress = show_progress;
+      options.progress_data = &progress;
+    }
+  net = nl_build_network (spec, &options, problems, &error);
+  g_mutex_clear (&progress.lock);
+  print_problems (problems, FALSE);
+  if (!net)
+    {
+      fprintf (stderr, "netloom build: %s\n", error->message);
+      return NL_EXIT_INVALID;
+    }
+
+  /* Per population: cells and NetCons onto them (from cells and from stimuli). */
+  guint n_pops = nl_network_get_n_pops (net);
+  g_autofree guint64 *conns_in = g_new0 (guint64, MAX (n_pops, 1));
+  for (guint p = 0; p < n_pops; p++)
+    {
+      const NlNetPop *pop = nl_network_get_pop (net, p);
+      for (guint g = pop->first; g < pop->first + pop->n_cells; g++)
+        {
+          guint64 first;
+          conns_in[p] += nl_network_conns_of_cell (net, g, &first);
+        }
+    }
+
+  if (save && !nl_netpyne_write_net (spec, net, save, &error))
+    {
+      fprintf (stderr, "netloom build: %s\n", error->message);
+      return NL_EXIT_RUNTIME;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "cells");
+      json_builder_add_int_value (b, nl_network_get_n_cells (net));
+      json_builder_set_member_name (b, "conns");
+      json_builder_add_int_value (b, nl_network_get_n_conns (net));
+      json_builder_set_member_name (b, "stim_conns");
+      json_builder_add_int_value (b, nl_network_get_n_stim_conns (net));
+      json_builder_set_member_name (b, "pops");
+      json_builder_begin_object (b);
+      for (guint p = 0; p < n_pops; p++)
+        {
+          const NlNetPop *pop = nl_network_get_pop (net, p);
+          json_builder_set_member_name (b, pop->name);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "cells");
+          json_builder_add_int_value (b, pop->n_cells);
+          json_builder_set_member_name (b, "conns_in");
+          json_builder_add_int_value (b, conns_in[p]);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      g_autoptr(JsonNode) root = json_builder_get_root (b);
+      g_autofree char *text = nl_json_to_string (root, 2, NULL);
+      printf ("%s\n", text);
+    }
+  else
+    {
+      for (guint p = 0; p < n_pops; p++)
+        {
+          const NlNetPop *pop = nl_network_get_pop (net, p);
+          printf ("%-12s %8u cells %12" G_GUINT64_FORMAT " conns in\n", pop->name, pop->n_cells, conns_in[p]);
+        }
+      printf ("cells: %u\nconns: %" G_GUINT64_FORMAT "\nstim_conns: %" G_GUINT64_FORMAT "\n",
+              nl_network_get_n_cells (net), nl_network_get_n_conns (net), nl_network_get_n_stim_conns (net));
+    }
+  return NL_EXIT_OK;
+}

@@ -1,0 +1,491 @@
+#include "nl-build-private.h"
+#include "nl-spec-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Populations and their cells, with NetPyNE's placement (network/pop.py): uniform in the
+ * network's volume and shape, restricted by ranges; by density; on a grid; or listed. */
+
+static const char *const artificial_models[] = {
+  "NetStim", "VecStim", "IntFire1", "IntFire2", "IntFire4", "DynamicNetStim", "PatternStim", NULL
+};
+
+/* Both forms are kept: NetPyNE stores the µm a grid or a cellsList gives as such, and
+ * x = xnorm × size would not always round back to them. */
+typedef struct {
+  double norm[3];
+  double abs[3];
+} Place;
+
+/* [lo, hi) in normalised units along each axis: xRange (µm) wins over xnormRange. */
+static void
+norm_ranges (Build *b, JsonObject *p, double lo[3], double hi[3], gboolean given[3])
+{
+  static const char *const abs_keys[] = { "xRange", "yRange", "zRange" };
+  static const char *const norm_keys[] = { "xnormRange", "ynormRange", "znormRange" };
+
+  for (int c = 0; c < 3; c++)
+    {
+      JsonNode *n;
+      lo[c] = 0;
+      hi[c] = 1;
+      given[c] = FALSE;
+      if ((n = json_object_get_member (p, abs_keys[c])) && JSON_NODE_HOLDS_ARRAY (n) &&
+          json_array_get_length (json_node_get_array (n)) == 2)
+        {
+          lo[c] = json_array_get_double_element (json_node_get_array (n), 0) / b->size[c];
+          hi[c] = json_array_get_double_element (json_node_get_array (n), 1) / b->size[c];
+          given[c] = TRUE;
+        }
+      else if ((n = json_object_get_member (p, norm_keys[c])) && JSON_NODE_HOLDS_ARRAY (n) &&
+               json_array_get_length (json_node_get_array (n)) == 2)
+        {
+          lo[c] = json_array_get_double_element (json_node_get_array (n), 0);
+          hi[c] = json_array_get_double_element (json_node_get_array (n), 1);
+          given[c] = TRUE;
+        }
+    }
+}
+
+/* Uniform positions in the unit volume of the network's shape, then into the ranges. */
+static void
+random_places (Build *b, NlRng *rng, guint n, const double lo[3], const double hi[3], GArray *out)
+{
+  const char *shape = json_node_get_string (nl_spec_lookup (b->spec, "netParams.shape"));
+
+  for (guint i = 0; i < n; i++)
+    {
+      Place pl;
+      double r[3] = { nl_rng_uniform (rng), nl_rng_uniform (rng), nl_rng_uniform (rng) };
+      if (shape && g_str_equal (shape, "cylinder"))
+        {
+          double rho = sqrt (r[0]), phi = 2 * G_PI * r[2];
+          r[0] = (1 + rho * cos (phi)) / 2;
+          r[2] = (1 + rho * sin (phi)) / 2;
+        }
+      else if (shape && g_str_equal (shape, "ellipsoid"))
+        {
+          double rho = cbrt (r[0]), phi = 2 * G_PI * r[1], theta = acos (2 * r[2] - 1);
+          r[0] = (1 + rho * cos (phi) * sin (theta)) / 2;
+          r[1] = (1 + rho * sin (phi) * sin (theta)) / 2;
+          r[2] = (1 + rho * cos (theta)) / 2;
+        }
+      for (int c = 0; c < 3; c++)
+        {
+          pl.norm[c] = r[c] * (hi[c] - lo[c]) + lo[c];
+          pl.abs[c] = pl.norm[c] * b->size[c];
+        }
+      g_array_append_val (out, pl);
+    }
+}
+
+static double
+network_volume_mm3 (Build *b)
+{
+  const char *shape = json_node_get_string (nl_spec_lookup (b->spec, "netParams.shape"));
+  double x = b->size[0] / 1e3, y = b->size[1] / 1e3, z = b->size[2] / 1e3;
+
+  if (shape && g_str_equal (shape, "cylinder"))
+    return y * x / 2 * z / 2 * G_PI;
+  if (shape && g_str_equal (shape, "ellipsoid"))
+    return y / 2 * x / 2 * z / 2 * G_PI * 4 / 3;
+  return x * y * z;
+}
+
+static gboolean
+place_density (Build *b, const char *path, JsonObject *p, NlRng *rng, GArray *out, GError **error)
+{
+  JsonNode *dn = json_object_get_member (p, "density");
+  double lo[3], hi[3], volume = network_volume_mm3 (b);
+  gboolean given[3];
+  double d;
+
+  norm_ranges (b, p, lo, hi, given);
+  for (int c = 0; c < 3; c++)
+    if (given[c])
+      volume *= hi[c] - lo[c];
+
+  if (nl_json_number (dn, &d))
+    {
+      if (d < 0)
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                       "%s.density: must be at least 0 cells/mm³", path);
+          return FALSE;
+        }
+      random_places (b, rng, (guint) (d * volume), lo, hi, out);
+      return TRUE;
+    }
+
+  /* A density function of one normalised coordinate: NetPyNE draws candidate positions along
+   * it up to the function's maximum and keeps each with probability f/max. */
+  g_autofree char *fpath = g_strconcat (path, ".density", NULL);
+  g_autoptr(NlExpr) e = nl_build_compile (b, dn, NL_CTX_DENSITY, fpath, error);
+  double vars[NL_DENSITY_N_VARS] = { 0 };
+  int coord = -1;
+  double max_density = 0;
+  g_autoptr(GArray) keep = g_array_new (FALSE, FALSE, sizeof (double));
+
+  if (!e)
+    return FALSE;
+  for (int c = 0; c < 3; c++)
+    if (nl_expr_uses_var (e, c))
+      {
+        if (coord >= 0)
+          {
+            g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                         "%s: a density function may depend on one of xnorm, ynorm, znorm, not several",
+                         fpath);
+            return FALSE;
+          }
+        coord = c;
+      }
+  if (coord < 0)
+    {
+      g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                   "%s: a density function must use xnorm, ynorm or znorm (NetPyNE's rule); "
+                   "give a number for a uniform density", fpath);
+      return FALSE;
+    }
+  for (double v = lo[coord]; v < hi[coord]; v += 0.001)
+    {
+      vars[coord] = v;
+      double f = nl_expr_eval (e, vars, rng);
+      if (isnan (f) || f < 0)
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                       "%s: the density is %g at %s = %g; it must be a number ≥ 0", fpath, f,
+                       nl_expr_ctx_vars (NL_CTX_DENSITY)[coord], v);
+          return FALSE;
+        }
+      max_density = MAX (max_density, f);
+    }
+  guint max_cells = (guint) (volume * max_density);
+  g_autofree double *cand = g_new (double, MAX (max_cells, 1));
+  for (guint i = 0; i < max_cells; i++)
+    cand[i] = lo[coord] + (hi[coord] - lo[coord]) * nl_rng_uniform (rng);
+  for (guint i = 0; i < max_cells; i++)
+    {
+      vars[coord] = cand[i];
+      if (nl_expr_eval (e, vars, rng) / max_density > nl_rng_uniform (rng))
+        g_array_append_val (keep, cand[i]);
+    }
+  random_places (b, rng, keep->len, lo, hi, out);
+  for (guint i = 0; i < keep->len; i++)
+    {
+      Place *pl = &g_array_index (out, Place, out->len - keep->len + i);
+      pl->norm[coord] = g_array_index (keep, double, i);
+      pl->abs[coord] = pl->norm[coord] * b->size[coord];
+    }
+  return TRUE;
+}
+
+static gboolean
+place_grid (Build *b, const char *path, JsonObject *p, GArray *out, GError **error)
+{
+  JsonNode *gs = json_object_get_member (p, "gridSpacing");
+  double lo[3], hi[3], step[3];
+  gboolean given[3];
+
+  norm_ranges (b, p, lo, hi, given);
+  for (int c = 0; c < 3; c++)
+    {
+      double s = 0;
+      if (JSON_NODE_HOLDS_ARRAY (gs) && json_array_get_length (json_node_get_array (gs)) == 3)
+        s = json_array_get_double_element (json_node_get_array (gs), c);
+      else
+        nl_json_number (gs, &s);
+      if (!(s > 0))
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                       "%s.gridSpacing: must be a positive number of µm, or [dx, dy, dz]", path);
+          return FALSE;
+        }
+      step[c] = s;
+      /* The grid runs over µm: [0, size] or the range, end included up to 1 µm (np.arange(lo, hi + 1)). */
+      lo[c] = given[c] ? lo[c] * b->size[c] : 0;
+      hi[c] = given[c] ? hi[c] * b->size[c] : b->size[c];
+    }
+  guint64 n = 1;
+  guint count[3];
+  for (int c = 0; c < 3; c++)
+    {
+      count[c] = hi[c] + 1 > lo[c] ? (guint) ceil ((hi[c] + 1 - lo[c]) / step[c]) : 0;
+      n *= count[c];
+    }
+  if (n > G_MAXINT32)
+    {
+      g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE,
+                   "%s.gridSpacing: the grid has %" G_GUINT64_FORMAT " points", path, n);
+      return FALSE;
+    }
+  for (guint i = 0; i < count[0]; i++)
+    for (guint j = 0; j < count[1]; j++)
+      for (guint k = 0; k < count[2]; k++)
+        {
+          Place pl = { .abs = { lo[0] + i * step[0], lo[1] + j * step[1], lo[2] + k * step[2] } };
+          for (int c = 0; c < 3; c++)
+            pl.norm[c] = pl.abs[c] / b->size[c];
+          g_array_append_val (out, pl);
+        }
+  return TRUE;
+}
+
+static gboolean
+place_list (Build *b, const char *path, JsonObject *p, GArray *out, GError **error)
+{
+  JsonArray *list = json_node_get_array (json_object_get_member (p, "cellsList"));
+  static const char *const abs_keys[] = { "x", "y", "z" };
+  static const char *const norm_keys[] = { "xnorm", "ynorm", "znorm" };
+
+  for (guint i = 0; list && i < json_array_get_length (list); i++)
+    {
+      JsonNode *e = json_array_get_element (list, i);
+      JsonObject *cell = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      Place pl = { { 0, 0, 0 }, { 0, 0, 0 } };
+      if (!cell)
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                       "%s.cellsList[%u]: expected an object such as {\"x\": 10, \"y\": 20, \"z\": 0}", path, i);
+          return FALSE;
+        }
+      for (int c = 0; c < 3; c++)
+        {
+          double v;
+          if (nl_json_number (json_object_get_member (cell, abs_keys[c]), &v))
+            {
+              pl.abs[c] = v;
+              pl.norm[c] = v / b->size[c];
+            }
+          else if (nl_json_number (json_object_get_member (cell, norm_keys[c]), &v))
+            {
+              pl.norm[c] = v;
+              pl.abs[c] = v * b->size[c];
+            }
+        }
+      g_array_append_val (out, pl);
+    }
+  return TRUE;
+}
+
+static gboolean
+place_pop (Build *b, guint index, const char *name, JsonObject *p, GArray *out, GError **error)
+{
+  g_autofree char *path = g_strdup_printf ("popParams.%s", name);
+  NlRng rng;
+  double n;
+
+  /* One stream per population, keyed by its position in popParams. */
+  nl_rng_init (&rng, b->seed_loc, NL_RNG_LOC | index << 8, 0, 0);
+
+  if (json_object_has_member (p, "cellsList"))
+    return place_list (b, path, p, out, error);
+  if (nl_json_number (json_object_get_member (p, "numCells"), &n) || !(json_object_has_member (p, "density") ||
+                                                                        json_object_has_member (p, "gridSpacing")))
+    {
+      double lo[3], hi[3];
+      gboolean given[3];
+      double scale = nl_spec_get_double (b->spec, "netParams.scale", 1);
+      if (!json_object_has_member (p, "numCells"))
+        {
+          /* NetPyNE too: a population without a size gets one cell (and says so). */
+          nl_problems_add (b->problems, NL_SEVERITY_WARNING, path, "numCells",
+                           "no numCells, density, gridSpacing or cellsList: one cell, as NetPyNE does");
+          n = 1;
+        }
+      if (n < 0 || n * scale > G_MAXINT32)
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID, "%s.numCells: %g cells", path, n * scale);
+          return FALSE;
+        }
+      norm_ranges (b, p, lo, hi, given);
+      random_places (b, &rng, (guint) (n * scale), lo, hi, out);
+      return TRUE;
+    }
+  if (json_object_has_member (p, "density"))
+    return place_density (b, path, p, &rng, out, error);
+  return place_grid (b, path, p, out, error);
+}
+
+/* ---- cell rules ------------------------------------------------------------------------ */
+
+static CellRule *
+cell_rule_new (Build *b, const char *label, JsonObject *params)
+{
+  CellRule *r = g_new0 (CellRule, 1);
+  JsonObject *secs = nl_json_obj_object (params, "secs");
+  JsonObject *lists = nl_json_obj_object (params, "secLists");
+  JsonObjectIter it;
+  const char *name;
+  JsonNode *node;
+
+  r->label = label;
+  r->params = params;
+  r->secs = g_array_new (FALSE, FALSE, sizeof (guint));
+  r->sec_len = g_array_new (FALSE, FALSE, sizeof (double));
+  r->sec_nseg = g_array_new (FALSE, FALSE, sizeof (guint));
+  r->weight_norm = g_ptr_array_new ();
+  r->sec_lists = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
+  r->default_sec = -1;
+  if (secs)
+    {
+      json_object_iter_init_ordered (&it, secs);
+      while (json_object_iter_next_ordered (&it, &name, &node))
+        {
+          JsonObject *sec = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          JsonObject *geom = nl_json_obj_object (sec, "geom");
+          JsonNode *wn = sec ? json_object_get_member (sec, "weightNorm") : NULL;
+          guint idx = nl_network_add_name (b->net, NL_NAME_SEC, name);
+          /* A length given as a string function varies per cell; for spreading synapses
+           * over sections NetLoom uses the rule's numbers (1 µm when not a number). */
+          double len = nl_json_obj_number (geom, "L", 1);
+          guint nseg = (guint) nl_json_obj_number (geom, "nseg", 1);
+          g_array_append_val (r->secs, idx);
+          g_array_append_val (r->sec_len, len);
+          g_array_append_val (r->sec_nseg, nseg);
+          g_ptr_array_add (r->weight_norm, wn && JSON_NODE_HOLDS_ARRAY (wn) ? json_node_get_array (wn) : NULL);
+          r->has_weight_norm |= wn && JSON_NODE_HOLDS_ARRAY (wn);
+          if (g_str_equal (name, "soma") || r->default_sec < 0)
+            r->default_sec = idx;
+        }
+    }
+  if (lists)
+    {
+      json_object_iter_init_ordered (&it, lists);
+      while (json_object_iter_next_ordered (&it, &name, &node))
+        {
+          GArray *l = g_array_new (FALSE, FALSE, sizeof (guint));
+          JsonArray *a = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+          for (guint i = 0; a && i < json_array_get_length (a); i++)
+            {
+              const char *s = json_array_get_string_element (a, i);
+              if (s)
+                {
+                  guint idx = nl_network_add_name (b->net, NL_NAME_SEC, s);
+                  g_array_append_val (l, idx);
+                }
+            }
+          g_hash_table_insert (r->sec_lists, (gpointer) name, l);
+        }
+    }
+  return r;
+}
+
+/* NetPyNE's choice of a population's cell rule: cellParams[cellType], else an old-style
+ * rule whose conds match the population's cellType/cellModel. */
+static int
+find_cell_rule (Build *b, const char *cell_type, const char *cell_model)
+{
+  JsonObject *cells = nl_json_obj_object (b->np, "cellParams");
+  JsonObjectIter it;
+  const char *label;
+  JsonNode *node;
+  const char *found = NULL;
+
+  if (!cells)
+    return -1;
+  if (cell_type && json_object_has_member (cells, cell_type))
+    found = cell_type;
+  else
+    {
+      json_object_iter_init_ordered (&it, cells);
+      while (!found && json_object_iter_next_ordered (&it, &label, &node))
+        {
+          JsonObject *conds = nl_json_obj_object (JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL, "conds");
+          const char *ct = nl_json_obj_string (conds, "cellType");
+          const char *cm = nl_json_obj_string (conds, "cellModel");
+          if (conds && (ct || cm) && (!ct || g_strcmp0 (ct, cell_type) == 0) && (!cm || g_strcmp0 (cm, cell_model) == 0))
+            found = label;
+        }
+      if (!found && cell_model && json_object_has_member (cells, cell_model))
+        found = cell_model;
+    }
+  if (!found)
+    return -1;
+  for (guint i = 0; i < b->cell_rules->len; i++)
+    if (g_str_equal (((CellRule *) b->cell_rules->pdata[i])->label, found))
+      return i;
+  g_ptr_array_add (b->cell_rules, cell_rule_new (b, found, json_object_get_object_member (cells, found)));
+  return b->cell_rules->len - 1;
+}
+
+gboolean
+nl_build_cells (Build   *b,
+                GError **error)
+{
+  NlNetwork *net = b->net;
+  JsonObject *pops = nl_json_obj_object (b->np, "popParams");
+  g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (Place));
+  JsonObjectIter it;
+  const char *name;
+  JsonNode *node;
+  guint index = 0;
+
+  if (pops)
+    {
+      json_object_iter_init_ordered (&it, pops);
+      while (json_object_iter_next_ordered (&it, &name, &node))
+        {
+          JsonObject *p = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          NlNetPop pop = { 0 };
+          guint before = places->len;
+
+          if (!p)
+            continue;
+          if (net->pops->len >= G_MAXUINT16)
+            {
+              g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE, "popParams: more than %u populations",
+                           G_MAXUINT16);
+              return FALSE;
+            }
+          pop.name = nl_network_intern (net, name);
+          pop.cell_type = nl_network_intern (net, nl_json_obj_string (p, "cellType"));
+          pop.cell_model = nl_network_intern (net, nl_json_obj_string (p, "cellModel"));
+          if (!pop.cell_model && pop.cell_type)
+            {
+              /* A point-neuron rule may name its model in cellParams. */
+              JsonObject *rule = nl_json_obj_object (nl_json_obj_object (b->np, "cellParams"), pop.cell_type);
+              pop.cell_model = nl_network_intern (net, nl_json_obj_string (rule, "cellModel"));
+            }
+          pop.artificial = pop.cell_model && g_strv_contains (artificial_models, pop.cell_model);
+          pop.cell_rule = pop.artificial ? -1 : find_cell_rule (b, pop.cell_type, pop.cell_model);
+          pop.first = before;
+          if (!place_pop (b, index++, name, p, places, error))
+            return FALSE;
+          if ((guint64) places->len >= G_MAXUINT32)
+            {
+              g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE, "more than 2³² cells");
+              return FALSE;
+            }
+          pop.n_cells = places->len - before;
+          if (pop.n_cells == 0)
+            {
+              g_autofree char *path = g_strdup_printf ("popParams.%s", name);
+              nl_problems_add (b->problems, NL_SEVERITY_WARNING, path, NULL, "the population has no cells");
+            }
+          g_array_append_val (net->pops, pop);
+        }
+    }
+
+  net->n_cells = places->len;
+  net->cell_pop = g_new (guint16, MAX (net->n_cells, 1));
+  for (int c = 0; c < NL_N_COORDS; c++)
+    net->coords[c] = g_new (double, MAX (net->n_cells, 1));
+  for (guint p = 0; p < net->pops->len; p++)
+    {
+      const NlNetPop *pop = &g_array_index (net->pops, NlNetPop, p);
+      for (guint gid = pop->first; gid < pop->first + pop->n_cells; gid++)
+        net->cell_pop[gid] = p;
+    }
+  for (guint gid = 0; gid < net->n_cells; gid++)
+    {
+      const Place *pl = &g_array_index (places, Place, gid);
+      for (int c = 0; c < 3; c++)
+        {
+          net->coords[NL_COORD_XNORM + c][gid] = pl->norm[c];
+          net->coords[NL_COORD_X + c][gid] = pl->abs[c];
+        }
+    }
+  return TRUE;
+}

@@ -1,0 +1,950 @@
+#include "nl-build-private.h"
+#include "nl-spec-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Connection rules, as NetPyNE's network/conn.py and cell/compartCell.py define them, built
+ * target cell by target cell: the NetCons onto a cell depend only on the spec, the seeds and
+ * that cell, so chunks of target cells are built in parallel and the network is the same
+ * whatever the number of threads. Random streams:
+ *   which cells connect     (seed conn, rule, post)   probability, convergence
+ *                           (seed conn, rule, pre)    divergence
+ *   a connection's values   (seed conn, rule, pre, post)
+ */
+
+#define PURPOSE(kind, rule) ((guint32) (kind) | (guint32) (rule) << 8)
+enum { P_SELECT = NL_RNG_CONN, P_VALUE = 0x21, P_SEC = 0x22 };
+
+typedef enum { K_PROB, K_CONV, K_DIV, K_LIST, K_FULL } RuleKind;
+
+/* weight, delay, loc, synsPerConn: a constant or a function per synMech slot, or one value
+ * per connList entry. */
+typedef struct {
+  gboolean   present;
+  double     constant[NL_MAX_SYN];
+  NlExpr    *expr[NL_MAX_SYN];
+  JsonArray *per_item;        /* connList: one value (or per-synMech list) per entry */
+  JsonArray *per_syn;         /* one synMech, a list for the synsPerConn synapses */
+} Value;
+
+typedef struct {
+  guint       index;
+  const char *label;
+  char       *path;
+  JsonObject *params;
+  RuleKind    kind;
+  GidSet      pre, post;
+  guint8     *is_post;        /* by gid */
+  double      amount;         /* probability, convergence or divergence when constant */
+  NlExpr     *amount_expr;
+  gboolean    amount_per_pair;/* the function reads pre_* or dist_*: per candidate pair */
+  guint       n_syn;
+  Value       weight, delay, loc, syns;
+  JsonNode   *sec;            /* a name, a list of names, or NULL */
+  gboolean    uses_var[NL_CONN_N_VARS];
+  gboolean    any_var;
+  gboolean    random_values;
+  GPtrArray  *secs_of;        /* per cell rule: GArray of section indices the rule targets */
+  /* divergence and connList: the pre cells of each post cell, as positions in `post` */
+  guint64    *bucket_off;
+  guint32    *bucket_pre;
+  guint32    *bucket_item;
+} Rule;
+
+typedef struct {
+  Build      *b;
+  double     *pop_scale;   /* scaleConnWeight, or scaleConnWeightModels of the pop's model */
+  Rule      **rules;
+  guint       n_rules;
+  guint       n_chunks_done;
+  GMutex      lock;
+  char      **chunk_error; /* first error of each chunk */
+  gboolean    any_loc;     /* some rule has per-connection locations */
+} Conns;
+
+/* ---- values ------------------------------------------------------------------------------ */
+
+static gboolean
+parse_scalar (Build *b, Rule *r, JsonNode *node, double *constant, NlExpr **expr, const char *path, GError **error)
+{
+  if (nl_json_number (node, constant))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      *expr = nl_build_compile (b, node, NL_CTX_CONN, path, error);
+      if (!*expr)
+        return FALSE;
+      for (guint v = 0; v < NL_CONN_N_VARS; v++)
+        r->uses_var[v] |= nl_expr_uses_var (*expr, v);
+      r->random_values |= nl_expr_is_random (*expr);
+      return TRUE;
+    }
+  g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+               "%s: expected a number or a string function", path);
+  return FALSE;
+}
+
+static gboolean
+parse_value (Build *b, Rule *r, const char *key, double dflt, guint list_len, Value *out, GError **error)
+{
+  JsonNode *node = json_object_get_member (r->params, key);
+  g_autofree char *path = g_strconcat (r->path, ".", key, NULL);
+
+  out->present = node != NULL && !JSON_NODE_HOLDS_NULL (node);
+  for (guint s = 0; s < NL_MAX_SYN; s++)
+    out->constant[s] = dflt;
+  if (!out->present)
+    return TRUE;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      guint n = json_array_get_length (a);
+      if (r->kind == K_LIST && n == list_len && (n != r->n_syn || r->n_syn == 1))
+        {
+          out->per_item = a;
+          return TRUE;
+        }
+      if (r->n_syn > 1 && n == r->n_syn)
+        {
+          for (guint s = 0; s < n; s++)
+            {
+              g_autofree char *p = g_strdup_printf ("%s[%u]", path, s);
+              if (!parse_scalar (b, r, json_array_get_element (a, s), &out->constant[s], &out->expr[s], p, error))
+                return FALSE;
+            }
+          return TRUE;
+        }
+      if (r->n_syn == 1 && !g_str_equal (key, "synsPerConn"))
+        {
+          out->per_syn = a;
+          return TRUE;
+        }
+      g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                   "%s: a list of %u values for %u synMechs%s", path, n, r->n_syn,
+                   r->kind == K_LIST ? " and a connList of another length" : "");
+      return FALSE;
+    }
+  for (guint s = 0; s < r->n_syn; s++)
+    {
+      if (!parse_scalar (b, r, node, &out->constant[s], &out->expr[s], path, error))
+        return FALSE;
+      if (out->expr[s])
+        {
+          /* One compiled function serves every slot. */
+          for (guint t = s + 1; t < r->n_syn; t++)
+            out->expr[t] = NULL;
+          for (guint t = s + 1; t < r->n_syn; t++)
+            out->constant[t] = NAN;
+          out->constant[s] = NAN;
+          for (guint t = s + 1; t < r->n_syn; t++)
+            out->expr[t] = out->expr[s];
+        }
+      break;
+    }
+  for (guint s = 1; s < r->n_syn; s++)
+    if (!out->expr[s])
+      out->constant[s] = out->constant[0];
+  return TRUE;
+}
+
+static void
+value_clear (Value *v, guint n_syn)
+{
+  for (guint s = 0; s < n_syn; s++)
+    {
+      if (v->expr[s] && (s == 0 || v->expr[s] != v->expr[s - 1]))
+        nl_expr_free (v->expr[s]);
+    }
+}
+
+static void
+rule_free (Rule *r)
+{
+  if (!r)
+    return;
+  value_clear (&r->weight, r->n_syn);
+  value_clear (&r->delay, r->n_syn);
+  value_clear (&r->loc, r->n_syn);
+  value_clear (&r->syns, r->n_syn);
+  g_clear_pointer (&r->amount_expr, nl_expr_free);
+  nl_gidset_clear (&r->pre);
+  nl_gidset_clear (&r->post);
+  g_free (r->is_post);
+  g_free (r->bucket_off);
+  g_free (r->bucket_pre);
+  g_free (r->bucket_item);
+  g_clear_pointer (&r->secs_of, g_ptr_array_unref);
+  g_free (r->path);
+  g_free (r);
+}
+
+/* ---- variables of a pair ------------------------------------------------------------------- */
+
+static void
+pair_vars (NlNetwork *net, const Rule *r, guint pre, guint post, double *v)
+{
+  double *const *c = net->coords;
+  for (int k = 0; k < 3; k++)
+    {
+      v[NL_CONN_VAR_PRE_X + k] = c[NL_COORD_X + k][pre];
+      v[NL_CONN_VAR_PRE_XNORM + k] = c[NL_COORD_XNORM + k][pre];
+      v[NL_CONN_VAR_POST_X + k] = c[NL_COORD_X + k][post];
+      v[NL_CONN_VAR_POST_XNORM + k] = c[NL_COORD_XNORM + k][post];
+      v[NL_CONN_VAR_DIST_X + k] = fabs (c[NL_COORD_X + k][pre] - c[NL_COORD_X + k][post]);
+      v[NL_CONN_VAR_DIST_XNORM + k] = fabs (c[NL_COORD_XNORM + k][pre] - c[NL_COORD_XNORM + k][post]);
+    }
+  v[NL_CONN_VAR_DIST_3D] = sqrt (v[NL_CONN_VAR_DIST_X] * v[NL_CONN_VAR_DIST_X] +
+                                 v[NL_CONN_VAR_DIST_Y] * v[NL_CONN_VAR_DIST_Y] +
+                                 v[NL_CONN_VAR_DIST_Z] * v[NL_CONN_VAR_DIST_Z]);
+  /* Without correctBorder NetPyNE's border distance is the plain distance. */
+  v[NL_CONN_VAR_DIST_3D_BORDER] = v[NL_CONN_VAR_DIST_3D];
+  v[NL_CONN_VAR_DIST_2D] = sqrt (v[NL_CONN_VAR_DIST_X] * v[NL_CONN_VAR_DIST_X] +
+                                 v[NL_CONN_VAR_DIST_Z] * v[NL_CONN_VAR_DIST_Z]);
+  /* NetPyNE 1.1.0 takes square roots of signed differences here (NaN for half the pairs);
+   * NetLoom gives the Euclidean distance these names promise. */
+  v[NL_CONN_VAR_DIST_NORM3D] = sqrt (v[NL_CONN_VAR_DIST_XNORM] * v[NL_CONN_VAR_DIST_XNORM] +
+                                     v[NL_CONN_VAR_DIST_YNORM] * v[NL_CONN_VAR_DIST_YNORM] +
+                                     v[NL_CONN_VAR_DIST_ZNORM] * v[NL_CONN_VAR_DIST_ZNORM]);
+  v[NL_CONN_VAR_DIST_NORM2D] = sqrt (v[NL_CONN_VAR_DIST_XNORM] * v[NL_CONN_VAR_DIST_XNORM] +
+                                     v[NL_CONN_VAR_DIST_ZNORM] * v[NL_CONN_VAR_DIST_ZNORM]);
+}
+
+/* ---- a chunk of target cells ----------------------------------------------------------------- */
+
+typedef struct {
+  GArray *pre, *weight, *delay, *meta, *loc;
+  GArray *offset;
+  char   *error;
+} Out;
+
+static int
+find_gid (const GidSet *set, guint gid)
+{
+  guint lo = 0, hi = set->n;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      if (set->gids[mid] < gid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < set->n && set->gids[lo] == gid ? (int) lo : -1;
+}
+
+static double
+eval_value (const Value *v, guint slot, guint syn_index, guint item, const double *vars, NlRng *rng)
+{
+  if (v->per_item)
+    {
+      JsonNode *e = json_array_get_element (v->per_item, item);
+      double d = NAN;
+      if (JSON_NODE_HOLDS_ARRAY (e))
+        {
+          JsonArray *a = json_node_get_array (e);
+          if (slot < json_array_get_length (a))
+            nl_json_number (json_array_get_element (a, slot), &d);
+        }
+      else
+        nl_json_number (e, &d);
+      return d;
+    }
+  if (v->per_syn)
+    {
+      double d = NAN;
+      if (syn_index < json_array_get_length (v->per_syn))
+        nl_json_number (json_array_get_element (v->per_syn, syn_index), &d);
+      return d;
+    }
+  if (v->expr[slot])
+    return nl_expr_eval (v->expr[slot], vars, rng);
+  return v->constant[slot];
+}
+
+/* Python's list[i] with i possibly -1. */
+static double
+weight_norm_at (JsonArray *wn, guint nseg, double loc)
+{
+  int i = (int) round (loc * nseg) - 1;
+  int n = json_array_get_length (wn);
+  if (i < 0)
+    i += n;
+  if (i < 0 || i >= n)
+    return 1;
+  return json_array_get_double_element (wn, i);
+}
+
+static gboolean
+emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
+{
+  Build *b = cs->b;
+  NlNetwork *net = b->net;
+  const NlNetPop *pop = &g_array_index (net->pops, NlNetPop, net->cell_pop[post]);
+  CellRule *cr = pop->cell_rule >= 0 ? b->cell_rules->pdata[pop->cell_rule] : NULL;
+  double vars[NL_CONN_N_VARS];
+  NlRng rng, sec_rng;
+  double scale;
+
+  if (pre == post && !b->allow_self_conns)
+    return TRUE;
+  if (r->any_var)
+    pair_vars (net, r, pre, post, vars);
+  if (r->random_values)
+    nl_rng_init (&rng, b->seed_conn, PURPOSE (P_VALUE, r->index), pre, post);
+  scale = cs->pop_scale[net->cell_pop[post]];
+
+  GArray *named = cr && r->secs_of ? r->secs_of->pdata[pop->cell_rule] : NULL;
+  const guint *secs = named && named->len ? (const guint *) named->data : NULL;
+  guint n_secs = named && named->len ? named->len : 1;
+  guint default_sec = cr && cr->default_sec >= 0 ? (guint) cr->default_sec : 0;
+  if (!secs)
+    secs = &default_sec;
+  if (n_secs > 1)
+    nl_rng_init (&sec_rng, b->seed_conn, PURPOSE (P_SEC, r->index), pre, post);
+
+  for (guint s = 0; s < r->n_syn; s++)
+    {
+      double k_d = r->syns.present ? eval_value (&r->syns, s, 0, item, vars, &rng) : 1;
+      guint k = isfinite (k_d) && k_d >= 1 ? (guint) round (k_d) : 1;
+
+      for (guint j = 0; j < k; j++)
+        {
+          double w = eval_value (&r->weight, s, j, item, vars, r->random_values ? &rng : NULL);
+          double d = eval_value (&r->delay, s, j, item, vars, r->random_values ? &rng : NULL);
+          double loc = r->loc.present ? eval_value (&r->loc, s, j, item, vars, r->random_values ? &rng : NULL) : 0.5;
+          guint sec = secs[0];
+          guint sec_pos = 0;
+
+          if (k > 1 && !r->loc.per_syn)
+            {
+              if (n_secs > 1 && b->distribute_syns && cr)
+                {
+                  /* Spread evenly over the sections' total length (NetPyNE's
+                   * _distributeSynsUniformly). */
+                  double total = 0, target, acc = 0;
+                  for (guint i = 0; i < n_secs; i++)
+                    for (guint q = 0; q < cr->secs->len; q++)
+                      if (g_array_index (cr->secs, guint, q) == secs[i])
+                        total += g_array_index (cr->sec_len, double, q);
+                  target = (j + 0.5) * total / k;
+                  for (guint i = 0; i < n_secs; i++)
+                    {
+                      double len = 0;
+                      for (guint q = 0; q < cr->secs->len; q++)
+                        if (g_array_index (cr->secs, guint, q) == secs[i])
+                          len = g_array_index (cr->sec_len, double, q);
+                      if (target <= acc + len || i + 1 == n_secs)
+                        {
+                          sec_pos = i;
+                          loc = len > 0 ? CLAMP ((target - acc) / len, 0, 1) : 0.5;
+                          break;
+                        }
+                      acc += len;
+                    }
+                }
+              else
+                loc = (j + 0.5) / k;
+            }
+          else if (n_secs > 1 && b->conn_random_sec)
+            sec_pos = (guint) nl_rng_below (&sec_rng, n_secs);
+          else if (n_secs > 1)
+            sec_pos = MIN (j, n_secs - 1);
+          sec = secs[sec_pos];
+
+          if (!isfinite (w) || !isfinite (d) || d < 0 || !(loc >= 0 && loc <= 1))
+            {
+              g_mutex_lock (&cs->lock);
+              if (!out->error)
+                out->error = g_strdup_printf ("%s: the connection from cell %u to cell %u gets %s %g; "
+                                              "check the rule's string functions",
+                                              r->path, pre, post,
+                                              !isfinite (w) ? "weight" : !isfinite (d) || d < 0 ? "delay" : "loc",
+                                              !isfinite (w) ? w : !isfinite (d) || d < 0 ? d : loc);
+              g_mutex_unlock (&cs->lock);
+              return FALSE;
+            }
+          w *= scale;
+          if (cr && cr->has_weight_norm)
+            for (guint q = 0; q < cr->secs->len; q++)
+              if (g_array_index (cr->secs, guint, q) == sec && cr->weight_norm->pdata[q])
+                w *= weight_norm_at (cr->weight_norm->pdata[q], g_array_index (cr->sec_nseg, guint, q), loc);
+          if (w == 0 && !b->allow_weight0)
+            continue;
+
+          guint32 pre32 = pre, meta = nl_meta_pack (r->index, s, sec);
+          float wf = w, df = d, lf = loc;
+          g_array_append_val (out->pre, pre32);
+          g_array_append_val (out->weight, wf);
+          g_array_append_val (out->delay, df);
+          g_array_append_val (out->meta, meta);
+          if (cs->any_loc)
+            g_array_append_val (out->loc, lf);
+        }
+    }
+  return TRUE;
+}
+
+/* c distinct positions in [0, n) other than `skip` (or any when skip < 0), ascending. */
+static guint32 *
+sample_distinct (NlRng *rng, guint n, int skip, guint c, guint *out_n)
+{
+  guint avail = skip >= 0 ? n - 1 : n;
+  guint32 *pick;
+  guint got = 0;
+
+  c = MIN (c, avail);
+  pick = g_new (guint32, MAX (c, 1));
+  if (c * 2 > avail)
+    {
+      /* Dense: a partial Fisher–Yates shuffle of the candidates. */
+      g_autofree guint32 *all = g_new (guint32, MAX (avail, 1));
+      for (guint i = 0, j = 0; i < n; i++)
+        if ((int) i != skip)
+          all[j++] = i;
+      for (guint i = 0; i < c; i++)
+        {
+          guint j = i + (guint) nl_rng_below (rng, avail - i);
+          guint32 t = all[i]; all[i] = all[j]; all[j] = t;
+          pick[got++] = all[i];
+        }
+    }
+  else
+    {
+      /* Sparse: draw and reject repeats, kept in a small hash set. */
+      g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+      while (got < c)
+        {
+          guint i = (guint) nl_rng_below (rng, avail);
+          if (skip >= 0 && i >= (guint) skip)
+            i++;
+          if (g_hash_table_add (seen, GUINT_TO_POINTER (i + 1)))
+            pick[got++] = i;
+        }
+    }
+  for (guint i = 1; i < got; i++)
+    for (guint j = i; j > 0 && pick[j - 1] > pick[j]; j--)
+      {
+        guint32 t = pick[j]; pick[j] = pick[j - 1]; pick[j - 1] = t;
+      }
+  *out_n = got;
+  return pick;
+}
+
+static gboolean
+connect_post (Conns *cs, Rule *r, guint post, Out *out)
+{
+  Build *b = cs->b;
+  double vars[NL_CONN_N_VARS];
+  NlRng rng;
+
+  nl_rng_init (&rng, b->seed_conn, PURPOSE (P_SELECT, r->index), post, 0);
+
+  switch (r->kind)
+    {
+    case K_FULL:
+      for (guint i = 0; i < r->pre.n; i++)
+        if (!emit (cs, r, r->pre.gids[i], post, 0, out))
+          return FALSE;
+      return TRUE;
+
+    case K_PROB:
+      if (!r->amount_per_pair)
+        {
+          double p = r->amount;
+          if (r->amount_expr)
+            {
+              pair_vars (b->net, r, post, post, vars);
+              p = nl_expr_eval (r->amount_expr, vars, &rng);
+            }
+          if (isnan (p))
+            goto nan;
+          if (p <= 0)
+            return TRUE;
+          if (p >= 1)
+            {
+              for (guint i = 0; i < r->pre.n; i++)
+                if (!emit (cs, r, r->pre.gids[i], post, 0, out))
+                  return FALSE;
+              return TRUE;
+            }
+          /* Each candidate connects with probability p: jump over the gaps, whose lengths
+           * are geometric, instead of drawing for every candidate. */
+          double lq = log1p (-p);
+          for (double i = floor (log (nl_rng_uniform_pos (&rng)) / lq); i < r->pre.n;
+               i += 1 + floor (log (nl_rng_uniform_pos (&rng)) / lq))
+            if (!emit (cs, r, r->pre.gids[(guint) i], post, 0, out))
+              return FALSE;
+          return TRUE;
+        }
+      for (guint i = 0; i < r->pre.n; i++)
+        {
+          guint pre = r->pre.gids[i];
+          double u = nl_rng_uniform (&rng), p;
+          pair_vars (b->net, r, pre, post, vars);
+          p = nl_expr_eval (r->amount_expr, vars, &rng);
+          if (isnan (p))
+            goto nan;
+          if (u < p && !emit (cs, r, pre, post, 0, out))
+            return FALSE;
+        }
+      return TRUE;
+
+    case K_CONV:
+      {
+        double c = r->amount;
+        guint n;
+        if (r->amount_expr)
+          {
+            pair_vars (b->net, r, post, post, vars);
+            c = nl_expr_eval (r->amount_expr, vars, &rng);
+          }
+        if (isnan (c))
+          goto nan;
+        int self = b->allow_self_conns ? -1 : find_gid (&r->pre, post);
+        g_autofree guint32 *pick = sample_distinct (&rng, r->pre.n, self, c > 0 ? (guint) round (c) : 0, &n);
+        for (guint i = 0; i < n; i++)
+          if (!emit (cs, r, r->pre.gids[pick[i]], post, 0, out))
+            return FALSE;
+        return TRUE;
+      }
+
+    case K_DIV:
+    case K_LIST:
+      {
+        int pos = find_gid (&r->post, post);
+        for (guint64 i = r->bucket_off[pos]; i < r->bucket_off[pos + 1]; i++)
+          if (!emit (cs, r, r->bucket_pre[i], post, r->bucket_item ? r->bucket_item[i] : 0, out))
+            return FALSE;
+        return TRUE;
+      }
+    }
+  return TRUE;
+
+nan:
+  g_mutex_lock (&cs->lock);
+  if (!out->error)
+    out->error = g_strdup_printf ("%s: the %s function gives NaN for target cell %u", r->path,
+                                  r->kind == K_PROB ? "probability" : "convergence", post);
+  g_mutex_unlock (&cs->lock);
+  return FALSE;
+}
+
+typedef struct {
+  Conns *cs;
+  guint  chunk;
+} Task;
+
+static void
+build_chunk (gpointer data, gpointer user_data)
+{
+  Conns *cs = user_data;
+  guint chunk = GPOINTER_TO_UINT (data) - 1;
+  NlNetwork *net = cs->b->net;
+  NlConnChunk *c = &net->chunks[chunk];
+  Out out = { 0 };
+  guint64 zero = 0;
+
+  out.pre = g_array_new (FALSE, FALSE, sizeof (guint32));
+  out.weight = g_array_new (FALSE, FALSE, sizeof (float));
+  out.delay = g_array_new (FALSE, FALSE, sizeof (float));
+  out.meta = g_array_new (FALSE, FALSE, sizeof (guint32));
+  out.loc = cs->any_loc ? g_array_new (FALSE, FALSE, sizeof (float)) : NULL;
+  out.offset = g_array_sized_new (FALSE, FALSE, sizeof (guint64), c->n_posts + 1);
+  g_array_append_val (out.offset, zero);
+
+  if (!g_cancellable_is_cancelled (cs->b->options->cancellable))
+    for (guint post = c->first_post; post < c->first_post + c->n_posts && !out.error; post++)
+      {
+        for (guint r = 0; r < cs->n_rules && !out.error; r++)
+          if (cs->rules[r]->is_post && cs->rules[r]->is_post[post])
+            connect_post (cs, cs->rules[r], post, &out);
+        guint64 end = out.pre->len;
+        g_array_append_val (out.offset, end);
+      }
+
+  /* Keep exactly what was made: the arrays' spare capacity would be a third more memory. */
+  {
+    gsize n = out.pre->len;
+    c->pre = g_realloc (g_array_free (out.pre, FALSE), MAX (n, 1) * sizeof (guint32));
+    c->weight = g_realloc (g_array_free (out.weight, FALSE), MAX (n, 1) * sizeof (float));
+    c->delay = g_realloc (g_array_free (out.delay, FALSE), MAX (n, 1) * sizeof (float));
+    c->meta = g_realloc (g_array_free (out.meta, FALSE), MAX (n, 1) * sizeof (guint32));
+    c->loc = out.loc ? g_realloc (g_array_free (out.loc, FALSE), MAX (n, 1) * sizeof (float)) : NULL;
+    c->offset = (guint64 *) g_array_free (out.offset, FALSE);
+    if (out.error)
+      c->offset[c->n_posts] = 0, memset (c->offset, 0, (c->n_posts + 1) * sizeof (guint64));
+  }
+
+  g_mutex_lock (&cs->lock);
+  cs->chunk_error[chunk] = out.error;
+  cs->n_chunks_done++;
+  if (cs->b->options->progress)
+    cs->b->options->progress ("connections", (double) cs->n_chunks_done / net->n_chunks,
+                              cs->b->options->progress_data);
+  g_mutex_unlock (&cs->lock);
+}
+
+/* ---- rules ------------------------------------------------------------------------------------ */
+
+/* Divergence and connection lists are stated per presynaptic cell or per pair: sort them
+ * by target once, so that the per-target pass can read them. */
+static void
+bucket (Rule *r, GArray *post_pos, GArray *pre, GArray *item)
+{
+  guint n = post_pos->len;
+  r->bucket_off = g_new0 (guint64, r->post.n + 1);
+  r->bucket_pre = g_new (guint32, MAX (n, 1));
+  r->bucket_item = item ? g_new (guint32, MAX (n, 1)) : NULL;
+  for (guint i = 0; i < n; i++)
+    r->bucket_off[g_array_index (post_pos, guint32, i) + 1]++;
+  for (guint p = 0; p < r->post.n; p++)
+    r->bucket_off[p + 1] += r->bucket_off[p];
+  g_autofree guint64 *fill = g_memdup2 (r->bucket_off, (r->post.n + 1) * sizeof (guint64));
+  for (guint i = 0; i < n; i++)
+    {
+      guint p = g_array_index (post_pos, guint32, i);
+      guint64 at = fill[p]++;
+      r->bucket_pre[at] = g_array_index (pre, guint32, i);
+      if (item)
+        r->bucket_item[at] = g_array_index (item, guint32, i);
+    }
+}
+
+static gboolean
+prepare_div (Build *b, Rule *r, GError **error)
+{
+  g_autoptr(GArray) post_pos = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) pre = g_array_new (FALSE, FALSE, sizeof (guint32));
+  double vars[NL_CONN_N_VARS];
+
+  for (guint i = 0; i < r->pre.n; i++)
+    {
+      guint g = r->pre.gids[i], n;
+      NlRng rng;
+      double d = r->amount;
+      nl_rng_init (&rng, b->seed_conn, PURPOSE (P_SELECT, r->index), g, 1);
+      if (r->amount_expr)
+        {
+          pair_vars (b->net, r, g, g, vars);
+          d = nl_expr_eval (r->amount_expr, vars, &rng);
+          if (isnan (d))
+            {
+              g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                           "%s.divergence: the function gives NaN for cell %u", r->path, g);
+              return FALSE;
+            }
+        }
+      int self = b->allow_self_conns ? -1 : find_gid (&r->post, g);
+      g_autofree guint32 *pick = sample_distinct (&rng, r->post.n, self, d > 0 ? (guint) round (d) : 0, &n);
+      for (guint k = 0; k < n; k++)
+        {
+          g_array_append_val (post_pos, pick[k]);
+          g_array_append_val (pre, g);
+        }
+    }
+  bucket (r, post_pos, pre, NULL);
+  return TRUE;
+}
+
+static gboolean
+prepare_list (Build *b, Rule *r, GError **error)
+{
+  JsonArray *list = json_node_get_array (json_object_get_member (r->params, "connList"));
+  g_autoptr(GArray) post_pos = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) pre = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) item = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint i = 0; list && i < json_array_get_length (list); i++)
+    {
+      JsonNode *e = json_array_get_element (list, i);
+      JsonArray *pair = JSON_NODE_HOLDS_ARRAY (e) ? json_node_get_array (e) : NULL;
+      double a, c;
+      if (!pair || json_array_get_length (pair) != 2 ||
+          !nl_json_number (json_array_get_element (pair, 0), &a) ||
+          !nl_json_number (json_array_get_element (pair, 1), &c) ||
+          a < 0 || c < 0 || a != floor (a) || c != floor (c))
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                       "%s.connList[%u]: expected a pair [preIndex, postIndex] of cell indices", r->path, i);
+          return FALSE;
+        }
+      if (a >= r->pre.n || c >= r->post.n)
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                       "%s.connList[%u]: index %g is out of range: the rule selects %u %s cells",
+                       r->path, i, a >= r->pre.n ? a : c, a >= r->pre.n ? r->pre.n : r->post.n,
+                       a >= r->pre.n ? "presynaptic" : "postsynaptic");
+          return FALSE;
+        }
+      guint32 pp = (guint32) c, g = r->pre.gids[(guint) a], it = i;
+      g_array_append_val (post_pos, pp);
+      g_array_append_val (pre, g);
+      g_array_append_val (item, it);
+    }
+  bucket (r, post_pos, pre, item);
+  return TRUE;
+}
+
+/* The sections a rule names (sections or section lists) on cells of one cell rule. */
+static GArray *
+resolve_secs (Build *b, CellRule *cr, JsonNode *sec)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint));
+  JsonArray *list = JSON_NODE_HOLDS_ARRAY (sec) ? json_node_get_array (sec) : NULL;
+  guint n = list ? json_array_get_length (list) : 1;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = list ? json_array_get_string_element (list, i) :
+                         JSON_NODE_HOLDS_VALUE (sec) && json_node_get_value_type (sec) == G_TYPE_STRING ?
+                         json_node_get_string (sec) : NULL;
+      GArray *sl = name ? g_hash_table_lookup (cr->sec_lists, name) : NULL;
+      if (sl)
+        g_array_append_vals (out, sl->data, sl->len);
+      else if (name)
+        {
+          guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (b->net->name_index[NL_NAME_SEC], name));
+          for (guint q = 0; idx && q < cr->secs->len; q++)
+            if (g_array_index (cr->secs, guint, q) == idx - 1)
+              {
+                guint v = idx - 1;
+                g_array_append_val (out, v);
+              }
+        }
+    }
+  return out;
+}
+
+static Rule *
+rule_new (Build *b, guint index, const char *label, JsonObject *params, GError **error)
+{
+  Rule *r = g_new0 (Rule, 1);
+  JsonNode *syn = json_object_get_member (params, "synMech");
+  JsonNode *amount = NULL;
+  NlRuleInfo *info = g_new0 (NlRuleInfo, 1);
+  guint list_len = 0;
+  const char *what = NULL;
+
+  r->index = index;
+  r->label = label;
+  r->path = g_strdup_printf ("connParams.%s", label);
+  r->params = params;
+  r->sec = json_object_get_member (params, "sec");
+  if (r->sec && JSON_NODE_HOLDS_NULL (r->sec))
+    r->sec = NULL;
+
+  info->pub.label = nl_network_intern (b->net, label);
+  info->pub.kind = NL_RULE_CONN;
+  g_ptr_array_add (b->net->rules, info);
+
+  /* NetPyNE picks the rule type by which key is present, in this order. */
+  if ((amount = json_object_get_member (params, "probability")))
+    r->kind = K_PROB, what = "probability";
+  else if ((amount = json_object_get_member (params, "convergence")))
+    r->kind = K_CONV, what = "convergence";
+  else if ((amount = json_object_get_member (params, "divergence")))
+    r->kind = K_DIV, what = "divergence";
+  else if (json_object_has_member (params, "connList"))
+    {
+      r->kind = K_LIST;
+      list_len = json_array_get_length (json_node_get_array (json_object_get_member (params, "connList")));
+    }
+  else
+    r->kind = K_FULL;
+
+  /* synMechs: a name, a list of names, or the first synMechParams entry. */
+  {
+    g_autoptr(GPtrArray) names = g_ptr_array_new ();
+    if (syn && JSON_NODE_HOLDS_ARRAY (syn))
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (syn)); i++)
+        g_ptr_array_add (names, (gpointer) json_array_get_string_element (json_node_get_array (syn), i));
+    else if (syn && JSON_NODE_HOLDS_VALUE (syn))
+      g_ptr_array_add (names, (gpointer) json_node_get_string (syn));
+    else
+      {
+        JsonObject *sm = nl_json_obj_object (b->np, "synMechParams");
+        g_autoptr(GList) members = sm ? json_object_get_members (sm) : NULL;
+        g_ptr_array_add (names, members ? members->data : (gpointer) "");
+      }
+    if (names->len == 0 || names->len > NL_MAX_SYN)
+      {
+        g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                     "%s.synMech: give 1 to %u synaptic mechanisms", r->path, NL_MAX_SYN);
+        rule_free (r);
+        return NULL;
+      }
+    r->n_syn = info->n_syn = names->len;
+    info->syn = g_new (guint16, names->len);
+    info->loc = g_new (float, names->len);
+    for (guint i = 0; i < names->len; i++)
+      info->syn[i] = nl_network_add_name (b->net, NL_NAME_SYN_MECH, names->pdata[i] ? names->pdata[i] : "");
+  }
+
+  if (!parse_value (b, r, "weight", nl_spec_get_double (b->spec, "netParams.defaultWeight", 1), list_len, &r->weight, error) ||
+      !parse_value (b, r, "delay", nl_spec_get_double (b->spec, "netParams.defaultDelay", 1), list_len, &r->delay, error) ||
+      !parse_value (b, r, "loc", 0.5, list_len, &r->loc, error) ||
+      !parse_value (b, r, "synsPerConn", 1, list_len, &r->syns, error))
+    {
+      rule_free (r);
+      return NULL;
+    }
+  for (guint s = 0; s < r->n_syn; s++)
+    info->loc[s] = r->loc.expr[s] || r->loc.per_item || r->loc.per_syn || r->syns.present ? NAN : r->loc.constant[s];
+
+  if (amount)
+    {
+      g_autofree char *path = g_strconcat (r->path, ".", what, NULL);
+      if (!parse_scalar (b, r, amount, &r->amount, &r->amount_expr, path, error))
+        {
+          rule_free (r);
+          return NULL;
+        }
+      if (r->amount_expr)
+        for (guint v = NL_CONN_VAR_PRE_X; v < NL_CONN_N_VARS; v++)
+          if (nl_expr_uses_var (r->amount_expr, v) &&
+              !(v >= NL_CONN_VAR_POST_X && v <= NL_CONN_VAR_POST_ZNORM))
+            r->amount_per_pair = TRUE;
+      if (r->kind == K_PROB && !r->amount_expr && r->amount > 1)
+        nl_problems_add (b->problems, NL_SEVERITY_WARNING, path, NULL,
+                         "a probability of %g connects every pair", r->amount);
+    }
+
+  JsonObject *pre_conds = nl_json_obj_object (params, "preConds");
+  JsonObject *post_conds = nl_json_obj_object (params, "postConds");
+  g_autofree char *pre_path = g_strconcat (r->path, ".preConds", NULL);
+  g_autofree char *post_path = g_strconcat (r->path, ".postConds", NULL);
+  if (!nl_build_select (b, pre_conds, &r->pre, pre_path, error) ||
+      !nl_build_select (b, post_conds, &r->post, post_path, error))
+    {
+      rule_free (r);
+      return NULL;
+    }
+  if (r->pre.n == 0 || r->post.n == 0)
+    {
+      nl_problems_add (b->problems, NL_SEVERITY_WARNING, r->pre.n == 0 ? pre_path : post_path, NULL,
+                       "the rule selects no %s cells, so it makes no connections",
+                       r->pre.n == 0 ? "presynaptic" : "postsynaptic");
+      return r;
+    }
+  if (r->sec)
+    {
+      r->secs_of = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+      for (guint c = 0; c < b->cell_rules->len; c++)
+        g_ptr_array_add (r->secs_of, resolve_secs (b, b->cell_rules->pdata[c], r->sec));
+    }
+  for (guint v = 0; v < NL_CONN_N_VARS; v++)
+    r->any_var |= r->uses_var[v];
+  r->is_post = g_new0 (guint8, b->net->n_cells);
+  for (guint i = 0; i < r->post.n; i++)
+    r->is_post[r->post.gids[i]] = 1;
+
+  if ((r->kind == K_DIV && !prepare_div (b, r, error)) || (r->kind == K_LIST && !prepare_list (b, r, error)))
+    {
+      rule_free (r);
+      return NULL;
+    }
+  return r;
+}
+
+gboolean
+nl_build_conns (Build   *b,
+                GError **error)
+{
+  NlNetwork *net = b->net;
+  JsonObject *rules = nl_json_obj_object (b->np, "connParams");
+  Conns cs = { b };
+  JsonObjectIter it;
+  const char *label;
+  JsonNode *node;
+  gboolean ok = TRUE;
+  guint n_threads = b->options->n_threads ? b->options->n_threads : g_get_num_processors ();
+
+  g_mutex_init (&cs.lock);
+  cs.rules = g_new0 (Rule *, rules ? json_object_get_size (rules) : 1);
+  cs.pop_scale = g_new (double, MAX (net->pops->len, 1));
+  {
+    JsonObject *models = nl_json_obj_object (b->np, "scaleConnWeightModels");
+    double global = nl_spec_get_double (b->spec, "netParams.scaleConnWeight", 1);
+    for (guint p = 0; p < net->pops->len; p++)
+      {
+        const NlNetPop *pop = &g_array_index (net->pops, NlNetPop, p);
+        cs.pop_scale[p] = models && pop->cell_model && json_object_has_member (models, pop->cell_model) ?
+                          nl_json_obj_number (models, pop->cell_model, global) : global;
+      }
+  }
+  if (rules)
+    {
+      json_object_iter_init_ordered (&it, rules);
+      while (json_object_iter_next_ordered (&it, &label, &node))
+        {
+          Rule *r;
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          if (net->rules->len >= NL_MAX_RULES)
+            {
+              g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE,
+                           "connParams: more than %u rules", NL_MAX_RULES);
+              ok = FALSE;
+              break;
+            }
+          r = rule_new (b, net->rules->len, label, json_node_get_object (node), error);
+          if (!r)
+            {
+              ok = FALSE;
+              break;
+            }
+          cs.rules[cs.n_rules++] = r;
+          for (guint s = 0; s < r->n_syn; s++)
+            cs.any_loc |= isnan (((NlRuleInfo *) net->rules->pdata[r->index])->loc[s]);
+        }
+    }
+
+  if (ok)
+    {
+      /* Chunks of target cells: their number does not depend on the threads. */
+      net->chunk_posts = MAX (64, (net->n_cells + 1023) / 1024);
+      net->n_chunks = (net->n_cells + net->chunk_posts - 1) / net->chunk_posts;
+      net->chunks = g_new0 (NlConnChunk, MAX (net->n_chunks, 1));
+      cs.chunk_error = g_new0 (char *, MAX (net->n_chunks, 1));
+      for (guint i = 0; i < net->n_chunks; i++)
+        {
+          net->chunks[i].first_post = i * net->chunk_posts;
+          net->chunks[i].n_posts = MIN (net->chunk_posts, net->n_cells - i * net->chunk_posts);
+        }
+      if (n_threads <= 1 || net->n_chunks <= 1)
+        for (guint i = 0; i < net->n_chunks; i++)
+          build_chunk (GUINT_TO_POINTER (i + 1), &cs);
+      else
+        {
+          GThreadPool *pool = g_thread_pool_new (build_chunk, &cs, n_threads, FALSE, NULL);
+          for (guint i = 0; i < net->n_chunks; i++)
+            g_thread_pool_push (pool, GUINT_TO_POINTER (i + 1), NULL);
+          g_thread_pool_free (pool, FALSE, TRUE);
+        }
+      for (guint i = 0; i < net->n_chunks; i++)
+        {
+          net->chunks[i].first_conn = net->n_conns;
+          net->n_conns += net->chunks[i].offset[net->chunks[i].n_posts];
+        }
+      /* The first error in target order, so the message does not depend on the threads. */
+      for (guint i = 0; i < net->n_chunks && ok; i++)
+        if (cs.chunk_error[i])
+          {
+            g_set_error_literal (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID, cs.chunk_error[i]);
+            ok = FALSE;
+          }
+      if (ok && g_cancellable_set_error_if_cancelled (b->options->cancellable, error))
+        ok = FALSE;
+      for (guint i = 0; i < net->n_chunks; i++)
+        g_free (cs.chunk_error[i]);
+      g_free (cs.chunk_error);
+    }
+
+  for (guint i = 0; i < cs.n_rules; i++)
+    rule_free (cs.rules[i]);
+  g_free (cs.rules);
+  g_free (cs.pop_scale);
+  g_mutex_clear (&cs.lock);
+  return ok;
+}

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "nl-build.h"
+#include "nl-expr.h"
+#include "nl-expr-ctx.h"
+#include "nl-network-private.h"
+#include "nl-problem.h"
+
+G_BEGIN_DECLS
+
+/* What the phases of a build share. */
+typedef struct {
+  NlSpec         *spec;
+  NlNetwork      *net;
+  GPtrArray      *problems;
+  const NlBuildOptions *options;
+
+  JsonObject     *np;              /* netParams */
+  JsonObject     *cfg;             /* simConfig */
+  double          size[3];         /* sizeX, sizeY, sizeZ */
+  guint32         seed_conn, seed_loc, seed_stim, seed_cell;
+  gboolean        allow_self_conns;
+  gboolean        allow_weight0;
+  gboolean        conn_random_sec;  /* connRandomSecFromList */
+  gboolean        distribute_syns;  /* distributeSynsUniformly */
+
+  /* Per cell rule (index = NlNetPop.cell_rule): its sections in order, and the section
+   * lists (name → GArray of section name indices). */
+  GPtrArray      *cell_rules;      /* CellRule* */
+  GPtrArray      *constant_names;  /* for expression suggestions */
+} Build;
+
+typedef struct {
+  const char *label;
+  JsonObject *params;
+  GArray     *secs;       /* guint section-name indices, in cellParams order */
+  GArray     *sec_len;    /* double L of each section, for distributing synapses */
+  GArray     *sec_nseg;   /* guint nseg */
+  GPtrArray  *weight_norm;/* JsonArray* or NULL per section */
+  gboolean    has_weight_norm;
+  GHashTable *sec_lists;  /* name → GArray of section-name indices */
+  int         default_sec;/* index in the names table: soma if present, else the first */
+} CellRule;
+
+/* A sorted list of gids. */
+typedef struct {
+  guint32 *gids;
+  guint    n;
+} GidSet;
+
+void      nl_gidset_clear         (GidSet *set);
+
+/* Cells matching NetPyNE conds (tags by equality or list membership, positions by
+ * half-open [min, max) ranges). Unknown tag keys match nothing, as in NetPyNE. */
+gboolean  nl_build_select         (Build      *b,
+                                   JsonObject *conds,
+                                   GidSet     *out,
+                                   const char *path,
+                                   GError    **error);
+
+NlExpr   *nl_build_compile        (Build      *b,
+                                   JsonNode   *node,
+                                   NlExprCtx   ctx,
+                                   const char *path,
+                                   GError    **error);
+
+gboolean  nl_build_cells          (Build *b, GError **error);
+gboolean  nl_build_conns          (Build *b, GError **error);
+gboolean  nl_build_stims          (Build *b, GError **error);
+
+/* Reading JSON leniently (NetPyNE's Python reads 1 and 1.0 alike). */
+gboolean  nl_json_number          (JsonNode *node, double *value);
+double    nl_json_obj_number      (JsonObject *o, const char *key, double fallback);
+const char *nl_json_obj_string    (JsonObject *o, const char *key);
+JsonObject *nl_json_obj_object    (JsonObject *o, const char *key);
+
+G_END_DECLS

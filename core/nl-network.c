@@ -1,0 +1,279 @@
+#include "nl-network-private.h"
+
+#include <math.h>
+
+NlNetwork *
+nl_network_new (void)
+{
+  NlNetwork *net = g_new0 (NlNetwork, 1);
+
+  g_atomic_ref_count_init (&net->ref);
+  net->strings = g_string_chunk_new (4096);
+  net->pops = g_array_new (FALSE, TRUE, sizeof (NlNetPop));
+  net->rules = g_ptr_array_new ();
+  for (guint k = 0; k < 2; k++)
+    {
+      net->names[k] = g_ptr_array_new ();
+      net->name_index[k] = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+  net->stims = g_array_new (FALSE, TRUE, sizeof (NlNetStim));
+  net->stim_conns = g_array_new (FALSE, TRUE, sizeof (NlConn));
+  return net;
+}
+
+NlNetwork *
+nl_network_ref (NlNetwork *net)
+{
+  g_atomic_ref_count_inc (&net->ref);
+  return net;
+}
+
+static void
+rule_free (gpointer p)
+{
+  NlRuleInfo *r = p;
+  g_free (r->syn);
+  g_free (r->loc);
+  g_free (r);
+}
+
+void
+nl_network_unref (NlNetwork *net)
+{
+  if (!net || !g_atomic_ref_count_dec (&net->ref))
+    return;
+  for (guint i = 0; i < net->n_chunks; i++)
+    {
+      NlConnChunk *c = &net->chunks[i];
+      g_free (c->offset);
+      g_free (c->pre);
+      g_free (c->weight);
+      g_free (c->delay);
+      g_free (c->meta);
+      g_free (c->loc);
+    }
+  g_free (net->chunks);
+  for (guint i = 0; i < net->rules->len; i++)
+    rule_free (net->rules->pdata[i]);
+  g_ptr_array_free (net->rules, TRUE);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_ptr_array_free (net->names[k], TRUE);
+      g_clear_pointer (&net->name_index[k], g_hash_table_unref);
+    }
+  for (guint c = 0; c < NL_N_COORDS; c++)
+    g_free (net->coords[c]);
+  g_free (net->cell_pop);
+  g_array_free (net->pops, TRUE);
+  g_array_free (net->stims, TRUE);
+  g_array_free (net->stim_conns, TRUE);
+  g_string_chunk_free (net->strings);
+  g_free (net);
+}
+
+const char *
+nl_network_intern (NlNetwork  *net,
+                   const char *s)
+{
+  return s ? g_string_chunk_insert_const (net->strings, s) : NULL;
+}
+
+guint
+nl_network_add_name (NlNetwork  *net,
+                     NlNameKind  kind,
+                     const char *name)
+{
+  gpointer v = g_hash_table_lookup (net->name_index[kind], name);
+  if (v)
+    return GPOINTER_TO_UINT (v) - 1;
+  const char *s = nl_network_intern (net, name);
+  g_ptr_array_add (net->names[kind], (gpointer) s);
+  g_hash_table_insert (net->name_index[kind], (gpointer) s, GUINT_TO_POINTER (net->names[kind]->len));
+  return net->names[kind]->len - 1;
+}
+
+guint
+nl_network_get_n_cells (NlNetwork *net)
+{
+  return net->n_cells;
+}
+
+guint
+nl_network_get_n_pops (NlNetwork *net)
+{
+  return net->pops->len;
+}
+
+const NlNetPop *
+nl_network_get_pop (NlNetwork *net,
+                    guint      index)
+{
+  g_return_val_if_fail (index < net->pops->len, NULL);
+  return &g_array_index (net->pops, NlNetPop, index);
+}
+
+int
+nl_network_find_pop (NlNetwork  *net,
+                     const char *name)
+{
+  for (guint i = 0; i < net->pops->len; i++)
+    if (g_str_equal (g_array_index (net->pops, NlNetPop, i).name, name))
+      return i;
+  return -1;
+}
+
+guint
+nl_network_cell_pop (NlNetwork *net,
+                     guint      gid)
+{
+  g_return_val_if_fail (gid < net->n_cells, 0);
+  return net->cell_pop[gid];
+}
+
+const double *
+nl_network_get_coords (NlNetwork *net,
+                       NlCoord    coord)
+{
+  g_return_val_if_fail (coord < NL_N_COORDS, NULL);
+  return net->coords[coord];
+}
+
+guint
+nl_network_get_n_rules (NlNetwork *net)
+{
+  return net->rules->len;
+}
+
+const NlNetRule *
+nl_network_get_rule (NlNetwork *net,
+                     guint      index)
+{
+  g_return_val_if_fail (index < net->rules->len, NULL);
+  return &((NlRuleInfo *) net->rules->pdata[index])->pub;
+}
+
+const char *
+nl_network_get_name (NlNetwork  *net,
+                     NlNameKind  kind,
+                     guint       index)
+{
+  g_return_val_if_fail (index < net->names[kind]->len, NULL);
+  return net->names[kind]->pdata[index];
+}
+
+guint64
+nl_network_get_n_conns (NlNetwork *net)
+{
+  return net->n_conns;
+}
+
+guint64
+nl_network_conns_of_cell (NlNetwork *net,
+                          guint      gid,
+                          guint64   *first)
+{
+  const NlConnChunk *c;
+  guint local;
+
+  g_return_val_if_fail (gid < net->n_cells, 0);
+  if (!net->n_chunks)
+    {
+      *first = 0;
+      return 0;
+    }
+  c = &net->chunks[gid / net->chunk_posts];
+  local = gid - c->first_post;
+  *first = c->first_conn + c->offset[local];
+  return c->offset[local + 1] - c->offset[local];
+}
+
+void
+nl_network_unpack (NlNetwork         *net,
+                   const NlConnChunk *c,
+                   guint64            local,
+                   guint              post,
+                   NlConn            *conn)
+{
+  guint32 meta = c->meta[local];
+  guint rule = meta >> (NL_META_SYN_BITS + NL_META_SEC_BITS);
+  guint syn = (meta >> NL_META_SEC_BITS) & (NL_MAX_SYN - 1);
+  const NlRuleInfo *ri = net->rules->pdata[rule];
+
+  conn->pre = c->pre[local];
+  conn->post = post;
+  conn->weight = c->weight[local];
+  conn->delay = c->delay[local];
+  conn->rule = rule;
+  conn->syn = ri->syn[syn];
+  conn->sec = meta & (NL_MAX_SECS - 1);
+  conn->loc = c->loc && isnan (ri->loc[syn]) ? c->loc[local] : ri->loc[syn];
+}
+
+void
+nl_network_get_conn (NlNetwork *net,
+                     guint64    index,
+                     NlConn    *conn)
+{
+  guint lo = 0, hi = net->n_chunks;
+  const NlConnChunk *c;
+  guint64 local;
+  guint post;
+
+  g_return_if_fail (index < net->n_conns);
+  /* The chunk holding `index`, then its post cell. */
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+      if (net->chunks[mid].first_conn <= index)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  while (net->chunks[lo].first_conn + net->chunks[lo].offset[net->chunks[lo].n_posts] <= index)
+    lo++;
+  c = &net->chunks[lo];
+  local = index - c->first_conn;
+  {
+    guint a = 0, b = c->n_posts;
+    while (b - a > 1)
+      {
+        guint mid = (a + b) / 2;
+        if (c->offset[mid] <= local)
+          a = mid;
+        else
+          b = mid;
+      }
+    post = c->first_post + a;
+  }
+  nl_network_unpack (net, c, local, post, conn);
+}
+
+guint
+nl_network_get_n_stims (NlNetwork *net)
+{
+  return net->stims->len;
+}
+
+void
+nl_network_get_stim (NlNetwork *net,
+                     guint      index,
+                     NlNetStim *stim)
+{
+  g_return_if_fail (index < net->stims->len);
+  *stim = g_array_index (net->stims, NlNetStim, index);
+}
+
+guint64
+nl_network_get_n_stim_conns (NlNetwork *net)
+{
+  return net->stim_conns->len;
+}
+
+void
+nl_network_get_stim_conn (NlNetwork *net,
+                          guint64    index,
+                          NlConn    *conn)
+{
+  g_return_if_fail (index < net->stim_conns->len);
+  *conn = g_array_index (net->stim_conns, NlConn, index);
+}

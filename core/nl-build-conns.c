@@ -46,6 +46,7 @@ typedef struct {
   gboolean    any_var;
   gboolean    random_values;
   GPtrArray  *secs_of;        /* per cell rule: GArray of section indices the rule targets */
+  char       *warn_amount;    /* path of probability/convergence/divergence, for warnings */
   /* divergence and connList: the pre cells of each post cell, as positions in `post` */
   guint64    *bucket_off;
   guint32    *bucket_pre;
@@ -175,6 +176,7 @@ rule_free (Rule *r)
   g_free (r->bucket_pre);
   g_free (r->bucket_item);
   g_clear_pointer (&r->secs_of, g_ptr_array_unref);
+  g_free (r->warn_amount);
   g_free (r->path);
   g_free (r);
 }
@@ -385,6 +387,18 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
   return TRUE;
 }
 
+/* NetPyNE's count for convergence and divergence: Python's round() (half to even, as rint
+ * does), at most one less than the candidates even when the cell itself is not among them
+ * (conn.py convConn/divConn). */
+static guint
+clamp_amount (double c, guint n_candidates)
+{
+  double r = rint (c);
+  if (!(r > 0) || n_candidates == 0)
+    return 0;
+  return (guint) MIN (r, (double) n_candidates - 1);
+}
+
 /* c distinct positions in [0, n) other than `skip` (or any when skip < 0), ascending. */
 static guint32 *
 sample_distinct (NlRng *rng, guint n, int skip, guint c, guint *out_n)
@@ -501,8 +515,10 @@ connect_post (Conns *cs, Rule *r, guint post, Out *out)
           }
         if (isnan (c))
           goto nan;
-        int self = b->allow_self_conns ? -1 : find_gid (&r->pre, post);
-        g_autofree guint32 *pick = sample_distinct (&rng, r->pre.n, self, c > 0 ? (guint) round (c) : 0, &n);
+        /* Convergence, divergence and lists never connect a cell to itself, whatever
+         * allowSelfConns says (conn.py checks preCellGid != postCellGid there). */
+        int self = find_gid (&r->pre, post);
+        g_autofree guint32 *pick = sample_distinct (&rng, r->pre.n, self, clamp_amount (c, r->pre.n), &n);
         for (guint i = 0; i < n; i++)
           if (!emit (cs, r, r->pre.gids[pick[i]], post, 0, out))
             return FALSE;
@@ -635,8 +651,8 @@ prepare_div (Build *b, Rule *r, GError **error)
               return FALSE;
             }
         }
-      int self = b->allow_self_conns ? -1 : find_gid (&r->post, g);
-      g_autofree guint32 *pick = sample_distinct (&rng, r->post.n, self, d > 0 ? (guint) round (d) : 0, &n);
+      int self = find_gid (&r->post, g);
+      g_autofree guint32 *pick = sample_distinct (&rng, r->post.n, self, clamp_amount (d, r->post.n), &n);
       for (guint k = 0; k < n; k++)
         {
           g_array_append_val (post_pos, pick[k]);
@@ -678,6 +694,8 @@ prepare_list (Build *b, Rule *r, GError **error)
           return FALSE;
         }
       guint32 pp = (guint32) c, g = r->pre.gids[(guint) a], it = i;
+      if (g == r->post.gids[pp])
+        continue;
       g_array_append_val (post_pos, pp);
       g_array_append_val (pre, g);
       g_array_append_val (item, it);
@@ -808,6 +826,8 @@ rule_new (Build *b, guint index, const char *label, JsonObject *params, GError *
       if (r->kind == K_PROB && !r->amount_expr && r->amount > 1)
         nl_problems_add (b->problems, NL_SEVERITY_WARNING, path, NULL,
                          "a probability of %g connects every pair", r->amount);
+      r->warn_amount = path;
+      path = NULL;
     }
 
   JsonObject *pre_conds = nl_json_obj_object (params, "preConds");
@@ -835,6 +855,14 @@ rule_new (Build *b, guint index, const char *label, JsonObject *params, GError *
     }
   for (guint v = 0; v < NL_CONN_N_VARS; v++)
     r->any_var |= r->uses_var[v];
+  if ((r->kind == K_CONV || r->kind == K_DIV) && !r->amount_expr)
+    {
+      guint avail = r->kind == K_CONV ? r->pre.n : r->post.n;
+      if (rint (r->amount) > (double) avail - 1)
+        nl_problems_add (b->problems, NL_SEVERITY_WARNING, r->warn_amount, NULL,
+                         "%g connections per cell asked of %u candidate cells: %u made, as NetPyNE does",
+                         r->amount, avail, clamp_amount (r->amount, avail));
+    }
   r->is_post = g_new0 (guint8, b->net->n_cells);
   for (guint i = 0; i < r->post.n; i++)
     r->is_post[r->post.gids[i]] = 1;
@@ -934,8 +962,11 @@ nl_build_conns (Build   *b,
             g_set_error_literal (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID, cs.chunk_error[i]);
             ok = FALSE;
           }
-      if (ok && g_cancellable_set_error_if_cancelled (b->options->cancellable, error))
-        ok = FALSE;
+      if (ok && g_cancellable_is_cancelled (b->options->cancellable))
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_CANCELLED, "the build was cancelled");
+          ok = FALSE;
+        }
       for (guint i = 0; i < net->n_chunks; i++)
         g_free (cs.chunk_error[i]);
       g_free (cs.chunk_error);

@@ -1,4 +1,5 @@
 #include "nl-build-private.h"
+#include "nl-json.h"
 #include "nl-spec-private.h"
 
 #include <math.h>
@@ -407,7 +408,152 @@ find_cell_rule (Build *b, const char *cell_type, const char *cell_model)
     if (g_str_equal (((CellRule *) b->cell_rules->pdata[i])->label, found))
       return i;
   g_ptr_array_add (b->cell_rules, cell_rule_new (b, found, json_object_get_object_member (cells, found)));
+  g_ptr_array_add (b->net->cell_rules, (gpointer) nl_network_intern (b->net, found));
   return b->cell_rules->len - 1;
+}
+
+/* ---- per-cell values of string functions ------------------------------------------------- */
+
+typedef struct {
+  char   *path;
+  NlExpr *expr;
+} CellFunc;
+
+static void
+cell_func_free (gpointer p)
+{
+  CellFunc *f = p;
+  g_free (f->path);
+  nl_expr_free (f->expr);
+  g_free (f);
+}
+
+/* Every string under secs.*.{geom, mechs, ions, pointps} is a function of the cell's
+ * position, evaluated per cell as NetPyNE's CompartCell does. */
+static gboolean
+collect_funcs (Build *b, const char *rule, JsonNode *node, GString *path, GPtrArray *out, GError **error)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter it;
+      const char *name;
+      JsonNode *m;
+      gsize len = path->len;
+      json_object_iter_init_ordered (&it, json_node_get_object (node));
+      while (json_object_iter_next_ordered (&it, &name, &m))
+        {
+          /* Names, not functions: mechanism files and section references. */
+          if (g_str_equal (name, "mod") || g_str_equal (name, "parentSec") || g_str_equal (name, "vref") ||
+              g_str_equal (name, "synList") || g_str_equal (name, "topol"))
+            continue;
+          nl_json_path_append_key (path, name);
+          if (!collect_funcs (b, rule, m, path, out, error))
+            return FALSE;
+          g_string_truncate (path, len);
+        }
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      g_autofree char *full = g_strdup_printf ("cellParams.%s.%s", rule, path->str);
+      CellFunc *f = g_new0 (CellFunc, 1);
+      f->expr = nl_build_compile (b, node, NL_CTX_CELL, full, error);
+      if (!f->expr)
+        {
+          g_free (f);
+          return FALSE;
+        }
+      f->path = g_strdup (path->str);
+      g_ptr_array_add (out, f);
+    }
+  return TRUE;
+}
+
+static gboolean
+eval_cell_funcs (Build *b, GError **error)
+{
+  NlNetwork *net = b->net;
+  g_autoptr(GPtrArray) funcs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  guint64 total = 0;
+
+  for (guint r = 0; r < b->cell_rules->len; r++)
+    {
+      CellRule *cr = b->cell_rules->pdata[r];
+      GPtrArray *list = g_ptr_array_new_with_free_func (cell_func_free);
+      GPtrArray *paths = g_ptr_array_new ();
+      JsonObject *secs = nl_json_obj_object (cr->params, "secs");
+      g_autoptr(GString) path = g_string_new (NULL);
+      JsonObjectIter it;
+      const char *sec;
+      JsonNode *snode;
+
+      g_ptr_array_add (funcs, list);
+      g_ptr_array_add (net->cell_funcs, paths);
+      if (secs)
+        {
+          json_object_iter_init_ordered (&it, secs);
+          while (json_object_iter_next_ordered (&it, &sec, &snode))
+            {
+              static const char *const parts[] = { "geom", "mechs", "ions", "pointps" };
+              JsonObject *so = JSON_NODE_HOLDS_OBJECT (snode) ? json_node_get_object (snode) : NULL;
+              for (guint k = 0; so && k < G_N_ELEMENTS (parts); k++)
+                {
+                  JsonNode *part = json_object_get_member (so, parts[k]);
+                  if (!part)
+                    continue;
+                  g_string_printf (path, "secs.%s.%s", sec, parts[k]);
+                  if (!collect_funcs (b, cr->label, part, path, list, error))
+                    return FALSE;
+                }
+            }
+        }
+      for (guint i = 0; i < list->len; i++)
+        g_ptr_array_add (paths, (gpointer) nl_network_intern (net, ((CellFunc *) list->pdata[i])->path));
+    }
+
+  net->cell_value_off = g_new0 (guint64, net->n_cells + 1);
+  for (guint gid = 0; gid < net->n_cells; gid++)
+    {
+      const NlNetPop *pop = &g_array_index (net->pops, NlNetPop, net->cell_pop[gid]);
+      guint n = pop->cell_rule >= 0 ? ((GPtrArray *) funcs->pdata[pop->cell_rule])->len : 0;
+      total += n;
+      net->cell_value_off[gid + 1] = total;
+    }
+  if (total == 0)
+    return TRUE;
+  net->cell_values = g_new (double, total);
+  for (guint gid = 0; gid < net->n_cells; gid++)
+    {
+      const NlNetPop *pop = &g_array_index (net->pops, NlNetPop, net->cell_pop[gid]);
+      GPtrArray *list;
+      double vars[NL_CELL_N_VARS];
+      NlRng rng;
+
+      if (pop->cell_rule < 0)
+        continue;
+      list = funcs->pdata[pop->cell_rule];
+      for (int c = 0; c < 3; c++)
+        {
+          vars[NL_CELL_VAR_X + c] = net->coords[NL_COORD_X + c][gid];
+          vars[NL_CELL_VAR_XNORM + c] = net->coords[NL_COORD_XNORM + c][gid];
+        }
+      /* One stream per cell: its values do not depend on other cells or on the order. */
+      nl_rng_init (&rng, b->seed_cell, NL_RNG_CELL, gid, 0);
+      for (guint i = 0; i < list->len; i++)
+        {
+          CellFunc *f = list->pdata[i];
+          double v = nl_expr_eval (f->expr, vars, &rng);
+          if (!isfinite (v))
+            {
+              g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                           "cellParams.%s.%s: the function gives %g for cell %u",
+                           ((CellRule *) b->cell_rules->pdata[pop->cell_rule])->label, f->path, v, gid);
+              return FALSE;
+            }
+          net->cell_values[net->cell_value_off[gid] + i] = v;
+        }
+    }
+  return TRUE;
 }
 
 gboolean
@@ -487,5 +633,5 @@ nl_build_cells (Build   *b,
           net->coords[NL_COORD_X + c][gid] = pl->abs[c];
         }
     }
-  return TRUE;
+  return eval_cell_funcs (b, error);
 }

@@ -59,6 +59,15 @@ struct _NlNetwork {
   NlConnChunk     *chunks;
   guint64          n_conns;
 
+  GPtrArray       *cell_rules;    /* const char* labels */
+  GPtrArray       *cell_funcs;    /* per cell rule: GPtrArray of const char* paths */
+  guint64         *cell_value_off;/* n_cells + 1 */
+  double          *cell_values;
+
+  GOnce            by_source_once;
+  guint64         *src_off;       /* n_cells + 1 */
+  guint64         *src_index;     /* n_conns */
+
   GArray          *stims;         /* NlNetStim */
   GArray          *stim_conns;    /* NlConn, pre = stim index */
 };

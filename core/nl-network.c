@@ -16,6 +16,9 @@ nl_network_new (void)
       net->names[k] = g_ptr_array_new ();
       net->name_index[k] = g_hash_table_new (g_str_hash, g_str_equal);
     }
+  net->cell_rules = g_ptr_array_new ();
+  net->cell_funcs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  net->by_source_once = (GOnce) G_ONCE_INIT;
   net->stims = g_array_new (FALSE, TRUE, sizeof (NlNetStim));
   net->stim_conns = g_array_new (FALSE, TRUE, sizeof (NlConn));
   return net;
@@ -64,6 +67,12 @@ nl_network_unref (NlNetwork *net)
   for (guint c = 0; c < NL_N_COORDS; c++)
     g_free (net->coords[c]);
   g_free (net->cell_pop);
+  g_ptr_array_free (net->cell_rules, TRUE);
+  g_ptr_array_free (net->cell_funcs, TRUE);
+  g_free (net->cell_value_off);
+  g_free (net->cell_values);
+  g_free (net->src_off);
+  g_free (net->src_index);
   g_array_free (net->pops, TRUE);
   g_array_free (net->stims, TRUE);
   g_array_free (net->stim_conns, TRUE);
@@ -276,4 +285,83 @@ nl_network_get_stim_conn (NlNetwork *net,
 {
   g_return_if_fail (index < net->stim_conns->len);
   *conn = g_array_index (net->stim_conns, NlConn, index);
+}
+
+guint
+nl_network_get_n_cell_rules (NlNetwork *net)
+{
+  return net->cell_rules->len;
+}
+
+const char *
+nl_network_get_cell_rule (NlNetwork *net,
+                          guint      index)
+{
+  g_return_val_if_fail (index < net->cell_rules->len, NULL);
+  return net->cell_rules->pdata[index];
+}
+
+guint
+nl_network_get_n_cell_funcs (NlNetwork *net,
+                             guint      cell_rule)
+{
+  g_return_val_if_fail (cell_rule < net->cell_funcs->len, 0);
+  return ((GPtrArray *) net->cell_funcs->pdata[cell_rule])->len;
+}
+
+const char *
+nl_network_get_cell_func (NlNetwork *net,
+                          guint      cell_rule,
+                          guint      index)
+{
+  g_return_val_if_fail (cell_rule < net->cell_funcs->len, NULL);
+  GPtrArray *paths = net->cell_funcs->pdata[cell_rule];
+  g_return_val_if_fail (index < paths->len, NULL);
+  return paths->pdata[index];
+}
+
+const double *
+nl_network_get_cell_values (NlNetwork *net,
+                            guint      gid)
+{
+  g_return_val_if_fail (gid < net->n_cells, NULL);
+  return net->cell_values ? net->cell_values + net->cell_value_off[gid] : NULL;
+}
+
+static gpointer
+index_by_source (gpointer data)
+{
+  NlNetwork *net = data;
+  g_autofree guint64 *fill = NULL;
+
+  /* A counting sort of the NetCons by source; within a source they stay in target order. */
+  net->src_off = g_new0 (guint64, net->n_cells + 1);
+  net->src_index = g_new (guint64, MAX (net->n_conns, 1));
+  for (guint c = 0; c < net->n_chunks; c++)
+    {
+      const NlConnChunk *ch = &net->chunks[c];
+      for (guint64 i = 0; i < ch->offset[ch->n_posts]; i++)
+        net->src_off[ch->pre[i] + 1]++;
+    }
+  for (guint g = 0; g < net->n_cells; g++)
+    net->src_off[g + 1] += net->src_off[g];
+  fill = g_memdup2 (net->src_off, (net->n_cells + 1) * sizeof (guint64));
+  for (guint c = 0; c < net->n_chunks; c++)
+    {
+      const NlConnChunk *ch = &net->chunks[c];
+      for (guint64 i = 0; i < ch->offset[ch->n_posts]; i++)
+        net->src_index[fill[ch->pre[i]]++] = ch->first_conn + i;
+    }
+  return net;
+}
+
+guint64
+nl_network_conns_from_cell (NlNetwork      *net,
+                            guint           gid,
+                            const guint64 **indices)
+{
+  g_return_val_if_fail (gid < net->n_cells, 0);
+  g_once (&net->by_source_once, index_by_source, net);
+  *indices = net->src_index + net->src_off[gid];
+  return net->src_off[gid + 1] - net->src_off[gid];
 }

@@ -110,6 +110,27 @@ void            nl_network_get_stim_conn    (NlNetwork  *net,
                                              guint64     index,
                                              NlConn     *conn);
 
+/* Cell rules (cellParams entries) used by the populations, by NlNetPop.cell_rule. */
+guint           nl_network_get_n_cell_rules (NlNetwork  *net);
+const char     *nl_network_get_cell_rule    (NlNetwork  *net,
+                                             guint       index);
+/* Values of a cell rule given as string functions ("19 + uniform(-0.5, 0.5)"), evaluated
+ * for each cell: the paths ("secs.soma.geom.diam", "secs.soma.mechs.hh.gnabar") of rule
+ * `index`, and the values of one cell in that order. */
+guint           nl_network_get_n_cell_funcs (NlNetwork  *net,
+                                             guint       cell_rule);
+const char     *nl_network_get_cell_func    (NlNetwork  *net,
+                                             guint       cell_rule,
+                                             guint       index);
+const double   *nl_network_get_cell_values  (NlNetwork  *net,
+                                             guint       gid);
+
+/* The NetCons from `gid` (analyses walk connections by source): indices into the
+ * by-target order, computed on first use (8 bytes per NetCon). */
+guint64         nl_network_conns_from_cell  (NlNetwork  *net,
+                                             guint       gid,
+                                             const guint64 **indices);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NlNetwork, nl_network_unref)
 
 G_END_DECLS

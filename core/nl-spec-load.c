@@ -51,7 +51,9 @@ classify (NlJsonDoc *doc, Found *f, GPtrArray *problems, GError **error)
         }
       f->net = params;
       f->net_prefix = "net.params";
-      f->savedata = json_object_has_member (o, "simData") || json_object_has_member (o, "netpyne_version");
+      /* sim.saveData() output holds data besides the params; netParams.save() only params. */
+      f->savedata = json_object_has_member (o, "simData") || json_object_has_member (o, "netpyne_version") ||
+                    json_object_has_member (json_node_get_object (n), "cells");
     }
   if ((n = json_object_get_member (o, "simConfig")))
     f->cfg = n;

@@ -1,0 +1,193 @@
+/* The built network's per-cell values, source index and NetPyNE layout on disk. */
+
+#include <nl-build.h>
+#include <nl-json.h>
+#include <nl-netpyne-net.h>
+#include <math.h>
+#include <string.h>
+
+#include "nl-testutil.h"
+
+static NlNetwork *
+build_tut2 (guint threads, NlSpec **spec_out)
+{
+  g_autofree char *np = nl_test_shared_file ("reference/netpyne/tut2/tut2_netParams.json");
+  g_autofree char *sc = nl_test_shared_file ("reference/netpyne/tut2/tut2_simConfig.json");
+  const char *files[] = { np, sc };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = NULL;
+  NlBuildOptions opts = { .n_threads = threads };
+  NlNetwork *net;
+
+  if (!np || !sc)
+    return NULL;
+  spec = nl_spec_load (files, 2, NULL, &error);
+  g_assert_no_error (error);
+  net = nl_build_network (spec, &opts, NULL, &error);
+  g_assert_no_error (error);
+  if (spec_out)
+    *spec_out = g_object_ref (spec);
+  return net;
+}
+
+static void
+test_cell_functions (void)
+{
+  g_autoptr(NlNetwork) net = build_tut2 (1, NULL);
+  g_autoptr(NlNetwork) again = build_tut2 (3, NULL);
+  int i_diam = -1, i_gnabar = -1;
+  double first_diam = NAN;
+  gboolean differ = FALSE;
+
+  if (!net)
+    return;
+  g_assert_cmpuint (nl_network_get_n_cell_rules (net), ==, 1);
+  g_assert_cmpstr (nl_network_get_cell_rule (net, 0), ==, "PYR");
+  /* tut2's PYR has two string functions: diam and hh's gnabar. */
+  g_assert_cmpuint (nl_network_get_n_cell_funcs (net, 0), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *p = nl_network_get_cell_func (net, 0, i);
+      if (g_str_equal (p, "secs.soma.geom.diam"))
+        i_diam = i;
+      if (g_str_equal (p, "secs.soma.mechs.hh.gnabar"))
+        i_gnabar = i;
+    }
+  g_assert_cmpint (i_diam, >=, 0);
+  g_assert_cmpint (i_gnabar, >=, 0);
+  for (guint gid = 0; gid < nl_network_get_n_cells (net); gid++)
+    {
+      const double *v = nl_network_get_cell_values (net, gid);
+      const double *w = nl_network_get_cell_values (again, gid);
+      double ynorm = nl_network_get_coords (net, NL_COORD_YNORM)[gid];
+      /* "19 + uniform(-0.5, 0.5)" and "0.12 + 0.001*ynorm" */
+      g_assert_cmpfloat (v[i_diam], >=, 18.5);
+      g_assert_cmpfloat (v[i_diam], <, 19.5);
+      g_assert_cmpfloat (v[i_gnabar], ==, 0.12 + 0.001 * ynorm);
+      g_assert_cmpfloat (v[i_diam], ==, w[i_diam]);
+      if (gid == 0)
+        first_diam = v[i_diam];
+      else
+        differ |= v[i_diam] != first_diam;
+    }
+  g_assert_true (differ);
+}
+
+static void
+test_by_source (void)
+{
+  g_autoptr(NlNetwork) net = build_tut2 (2, NULL);
+  guint64 total = 0;
+
+  if (!net)
+    return;
+  for (guint gid = 0; gid < nl_network_get_n_cells (net); gid++)
+    {
+      const guint64 *idx;
+      guint64 n = nl_network_conns_from_cell (net, gid, &idx);
+      const NlNetPop *pop = nl_network_get_pop (net, nl_network_cell_pop (net, gid));
+      /* tut2: each S cell diverges onto 12 M cells; M cells project nowhere. */
+      g_assert_cmpuint (n, ==, g_str_equal (pop->name, "S") ? 12 : 0);
+      for (guint64 i = 0; i < n; i++)
+        {
+          NlConn c;
+          nl_network_get_conn (net, idx[i], &c);
+          g_assert_cmpuint (c.pre, ==, gid);
+          if (i)
+            g_assert_cmpuint (idx[i], >, idx[i - 1]);
+        }
+      total += n;
+    }
+  g_assert_cmpuint (total, ==, nl_network_get_n_conns (net));
+}
+
+static void
+test_save_netpyne_layout (void)
+{
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = build_tut2 (0, &spec);
+  g_autofree char *path = g_build_filename (nl_test_tmpdir (), "net.json.gz", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlJsonDoc) doc = NULL;
+  g_autoptr(NlSpec) back = NULL;
+  JsonObject *root, *netobj;
+  JsonArray *cells;
+  guint conns = 0, netstim = 0;
+
+  if (!net)
+    return;
+  g_assert_true (nl_netpyne_write_net (spec, net, path, &error));
+  g_assert_no_error (error);
+  doc = nl_json_doc_load (path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (nl_json_doc_get_root (doc));
+  netobj = json_object_get_object_member (root, "net");
+  cells = json_object_get_array_member (netobj, "cells");
+  g_assert_cmpuint (json_array_get_length (cells), ==, 40);
+  for (guint i = 0; i < json_array_get_length (cells); i++)
+    {
+      JsonObject *cell = json_array_get_object_element (cells, i);
+      JsonObject *tags = json_object_get_object_member (cell, "tags");
+      JsonArray *cc = json_object_get_array_member (cell, "conns");
+      g_assert_cmpint (json_object_get_int_member (cell, "gid"), ==, i);
+      g_assert_cmpfloat (json_object_get_double_member (tags, "y"), ==,
+                         nl_network_get_coords (net, NL_COORD_Y)[i]);
+      for (guint j = 0; j < json_array_get_length (cc); j++)
+        {
+          JsonObject *c = json_array_get_object_element (cc, j);
+          JsonNode *pre = json_object_get_member (c, "preGid");
+          if (json_node_get_value_type (pre) == G_TYPE_STRING)
+            {
+              g_assert_cmpstr (json_node_get_string (pre), ==, "NetStim");
+              g_assert_cmpstr (json_object_get_string_member (c, "preLabel"), ==, "bkg");
+              netstim++;
+            }
+          else
+            {
+              g_assert_cmpfloat (json_object_get_double_member (c, "weight"), ==, 0.01);
+              g_assert_cmpfloat (json_object_get_double_member (c, "delay"), ==, 5);
+              g_assert_cmpstr (json_object_get_string_member (c, "synMech"), ==, "exc");
+              g_assert_cmpstr (json_object_get_string_member (c, "label"), ==, "S->M");
+              conns++;
+            }
+        }
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (cell, "stims")), ==, 1);
+    }
+  g_assert_cmpuint (conns, ==, 240);
+  g_assert_cmpuint (netstim, ==, 40);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+    json_object_get_object_member (json_object_get_object_member (netobj, "pops"), "S"), "cellGids")), ==, 20);
+
+  /* The file is a NetPyNE saved model: NetLoom reads its spec back unchanged. */
+  {
+    const char *files[] = { path };
+    back = nl_spec_load (files, 1, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (nl_spec_get_layout (back), ==, NL_SPEC_LAYOUT_NETPYNE_SAVEDATA);
+    g_assert_true (nl_spec_equal (spec, back));
+  }
+}
+
+static void
+test_save_refuses_bad_path (void)
+{
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = build_tut2 (1, &spec);
+  g_autoptr(GError) error = NULL;
+
+  if (!net)
+    return;
+  g_assert_false (nl_netpyne_write_net (spec, net, "/nonexistent/dir/net.json", &error));
+  g_assert_nonnull (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/network/cell-functions", test_cell_functions);
+  g_test_add_func ("/network/by-source", test_by_source);
+  g_test_add_func ("/network/save-netpyne-layout", test_save_netpyne_layout);
+  g_test_add_func ("/network/save-refuses-bad-path", test_save_refuses_bad_path);
+  return g_test_run ();
+}

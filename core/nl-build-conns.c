@@ -53,9 +53,20 @@ typedef struct {
   guint32    *bucket_item;
 } Rule;
 
+/* A subConnParams rule: moves the synapses from some cells onto other sections. */
+typedef struct {
+  char       *path;
+  guint8     *is_pre, *is_post;  /* by gid */
+  GPtrArray  *secs_of;           /* per cell rule: GArray of section indices */
+  guint16    *group;             /* groupSynMechs as synMech name indices */
+  guint       n_group;
+} SubRule;
+
 typedef struct {
   Build      *b;
-  double     *pop_scale;   /* scaleConnWeight, or scaleConnWeightModels of the pop's model */
+  double     *pop_scale;
+  SubRule   **subs;
+  guint       n_subs;   /* scaleConnWeight, or scaleConnWeightModels of the pop's model */
   Rule      **rules;
   guint       n_rules;
   guint       n_chunks_done;
@@ -264,6 +275,40 @@ eval_value (const Value *v, guint slot, guint syn_index, guint item, const doubl
   return v->constant[slot];
 }
 
+static double
+sec_length (const CellRule *cr, guint sec)
+{
+  for (guint q = 0; q < cr->secs->len; q++)
+    if (g_array_index (cr->secs, guint, q) == sec)
+      return g_array_index (cr->sec_len, double, q);
+  return 0;
+}
+
+/* Synapse j of k spread evenly over the sections' total length, as NetPyNE's
+ * _distributeSynsUniformly does — including its measuring the location back from the
+ * section's far end. */
+static void
+distribute_uniformly (const CellRule *cr, const guint *secs, guint n_secs, guint j, guint k,
+                      guint *sec_pos, double *loc)
+{
+  double total = 0, cum = 0, target;
+
+  for (guint i = 0; i < n_secs; i++)
+    total += sec_length (cr, secs[i]);
+  target = j * (total / k) + total / k / 2;
+  for (guint i = 0; i < n_secs; i++)
+    {
+      double len = sec_length (cr, secs[i]);
+      cum += len;
+      if (cum >= target || i + 1 == n_secs)
+        {
+          *sec_pos = i;
+          *loc = len > 0 ? CLAMP ((cum - target) / len, 0, 1) : 0.5;
+          return;
+        }
+    }
+}
+
 /* Python's list[i] with i possibly -1. */
 static double
 weight_norm_at (JsonArray *wn, guint nseg, double loc)
@@ -321,30 +366,7 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
           if (k > 1 && !r->loc.per_syn)
             {
               if (n_secs > 1 && b->distribute_syns && cr)
-                {
-                  /* Spread evenly over the sections' total length (NetPyNE's
-                   * _distributeSynsUniformly). */
-                  double total = 0, target, acc = 0;
-                  for (guint i = 0; i < n_secs; i++)
-                    for (guint q = 0; q < cr->secs->len; q++)
-                      if (g_array_index (cr->secs, guint, q) == secs[i])
-                        total += g_array_index (cr->sec_len, double, q);
-                  target = (j + 0.5) * total / k;
-                  for (guint i = 0; i < n_secs; i++)
-                    {
-                      double len = 0;
-                      for (guint q = 0; q < cr->secs->len; q++)
-                        if (g_array_index (cr->secs, guint, q) == secs[i])
-                          len = g_array_index (cr->sec_len, double, q);
-                      if (target <= acc + len || i + 1 == n_secs)
-                        {
-                          sec_pos = i;
-                          loc = len > 0 ? CLAMP ((target - acc) / len, 0, 1) : 0.5;
-                          break;
-                        }
-                      acc += len;
-                    }
-                }
+                distribute_uniformly (cr, secs, n_secs, j, k, &sec_pos, &loc);
               else
                 loc = (j + 0.5) / k;
             }
@@ -546,6 +568,206 @@ nan:
   return FALSE;
 }
 
+
+static GArray *resolve_secs (Build *b, CellRule *cr, JsonNode *sec);
+
+/* ---- subConnParams ------------------------------------------------------------------------ */
+
+typedef struct {
+  guint64 index;        /* into the chunk's output */
+  guint   sec;
+  float   loc;
+  guint32 pre;
+} Moved;
+
+static int
+compare_moved (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const Moved *x = a, *y = b;
+  NlNetwork *net = data;
+  /* NetPyNE sorts by section name, then location, then source. */
+  int c = strcmp (nl_network_get_name (net, NL_NAME_SEC, x->sec), nl_network_get_name (net, NL_NAME_SEC, y->sec));
+  if (c)
+    return c;
+  if (x->loc != y->loc)
+    return x->loc < y->loc ? -1 : 1;
+  return x->pre < y->pre ? -1 : x->pre > y->pre;
+}
+
+static guint
+conn_syn_name (NlNetwork *net, guint32 meta)
+{
+  guint rule = meta >> (NL_META_SYN_BITS + NL_META_SEC_BITS);
+  guint slot = (meta >> NL_META_SEC_BITS) & (NL_MAX_SYN - 1);
+  return ((NlRuleInfo *) net->rules->pdata[rule])->syn[slot];
+}
+
+static double
+weight_norm_of (const CellRule *cr, guint sec, double loc)
+{
+  for (guint q = 0; cr && q < cr->secs->len; q++)
+    if (g_array_index (cr->secs, guint, q) == sec && cr->weight_norm->pdata[q])
+      return weight_norm_at (cr->weight_norm->pdata[q], g_array_index (cr->sec_nseg, guint, q), loc);
+  return 1;
+}
+
+/* NetPyNE's subcellularConn with density 'uniform': the synapses onto `post` from the
+ * rule's presynaptic cells are spread evenly over the rule's sections; synMechs grouped by
+ * groupSynMechs move together. */
+static void
+redistribute (Conns *cs, SubRule *sr, guint post, Out *out, guint64 start)
+{
+  NlNetwork *net = cs->b->net;
+  const NlNetPop *pop = &g_array_index (net->pops, NlNetPop, net->cell_pop[post]);
+  CellRule *cr = pop->cell_rule >= 0 ? cs->b->cell_rules->pdata[pop->cell_rule] : NULL;
+  GArray *secs = cr ? sr->secs_of->pdata[pop->cell_rule] : NULL;
+  guint64 end = out->pre->len;
+  g_autoptr(GArray) leaders = g_array_new (FALSE, FALSE, sizeof (Moved));
+  g_autofree gint64 *leader_of = NULL;
+
+  if (!cr || !secs || secs->len == 0 || end == start)
+    return;
+  leader_of = g_new (gint64, end - start);
+  for (guint64 i = start; i < end; i++)
+    leader_of[i - start] = -2;   /* not moved */
+
+  for (guint64 i = start; i < end; i++)
+    {
+      guint32 pre = g_array_index (out->pre, guint32, i);
+      guint32 meta = g_array_index (out->meta, guint32, i);
+      if (!sr->is_pre[pre] || leader_of[i - start] != -2)
+        continue;
+      Moved m = { i, meta & (NL_MAX_SECS - 1), g_array_index (out->loc, float, i), pre };
+      leader_of[i - start] = -1;
+      g_array_append_val (leaders, m);
+      if (sr->n_group < 2)
+        continue;
+      guint syn = conn_syn_name (net, meta);
+      gboolean in_group = FALSE;
+      for (guint k = 0; k < sr->n_group; k++)
+        in_group |= sr->group[k] == syn;
+      if (!in_group)
+        continue;
+      /* The other synMechs of the group at the same source, section and location follow. */
+      for (guint k = 0; k < sr->n_group; k++)
+        {
+          if (sr->group[k] == syn)
+            continue;
+          for (guint64 j = i + 1; j < end; j++)
+            {
+              guint32 mj = g_array_index (out->meta, guint32, j);
+              if (leader_of[j - start] == -2 && g_array_index (out->pre, guint32, j) == pre &&
+                  conn_syn_name (net, mj) == sr->group[k] && (mj & (NL_MAX_SECS - 1)) == m.sec &&
+                  g_array_index (out->loc, float, j) == m.loc)
+                {
+                  leader_of[j - start] = i;
+                  break;
+                }
+            }
+        }
+    }
+  if (leaders->len == 0)
+    return;
+  g_array_sort_with_data (leaders, compare_moved, net);
+  for (guint i = 0; i < leaders->len; i++)
+    {
+      Moved *m = &g_array_index (leaders, Moved, i);
+      guint pos = 0;
+      double loc = 0.5;
+      distribute_uniformly (cr, (const guint *) secs->data, secs->len, i, leaders->len, &pos, &loc);
+      guint sec = g_array_index (secs, guint, pos);
+      for (guint64 j = start; j < end; j++)
+        if ((guint64) j == m->index || leader_of[j - start] == (gint64) m->index)
+          {
+            guint32 *meta = &g_array_index (out->meta, guint32, j);
+            float *l = &g_array_index (out->loc, float, j);
+            float *w = &g_array_index (out->weight, float, j);
+            double old_norm = weight_norm_of (cr, *meta & (NL_MAX_SECS - 1), *l);
+            double new_norm = weight_norm_of (cr, sec, loc);
+            if (cr->has_weight_norm && old_norm != 0)
+              *w = *w / old_norm * new_norm;
+            *meta = (*meta & ~(guint32) (NL_MAX_SECS - 1)) | sec;
+            *l = loc;
+          }
+    }
+}
+
+static void
+sub_rule_free (SubRule *sr)
+{
+  if (!sr)
+    return;
+  g_free (sr->path);
+  g_free (sr->is_pre);
+  g_free (sr->is_post);
+  g_clear_pointer (&sr->secs_of, g_ptr_array_unref);
+  g_free (sr->group);
+  g_free (sr);
+}
+
+static SubRule *
+sub_rule_new (Build *b, const char *label, JsonObject *params, GError **error)
+{
+  g_autofree char *path = g_strdup_printf ("subConnParams.%s", label);
+  JsonNode *density = json_object_get_member (params, "density");
+  JsonNode *sec = json_object_get_member (params, "sec");
+  JsonNode *group = json_object_get_member (params, "groupSynMechs");
+  g_autofree char *pre_path = g_strconcat (path, ".preConds", NULL);
+  g_autofree char *post_path = g_strconcat (path, ".postConds", NULL);
+  GidSet pre = { 0 }, post = { 0 };
+  SubRule *sr;
+
+  if (!(density && JSON_NODE_HOLDS_VALUE (density) && json_node_get_value_type (density) == G_TYPE_STRING &&
+        g_str_equal (json_node_get_string (density), "uniform")))
+    {
+      g_autofree char *dpath = g_strconcat (path, ".density", NULL);
+      nl_problems_add (b->problems, NL_SEVERITY_WARNING, dpath, NULL,
+                       "NetLoom redistributes synapses with density 'uniform' only so far; "
+                       "this rule is ignored and the synapses keep their connection rules' locations");
+      return NULL;
+    }
+  if (!nl_build_select (b, nl_json_obj_object (params, "preConds"), &pre, pre_path, error) ||
+      !nl_build_select (b, nl_json_obj_object (params, "postConds"), &post, post_path, error))
+    {
+      nl_gidset_clear (&pre);
+      return NULL;
+    }
+  sr = g_new0 (SubRule, 1);
+  sr->path = g_steal_pointer (&path);
+  sr->is_pre = g_new0 (guint8, MAX (b->net->n_cells, 1));
+  sr->is_post = g_new0 (guint8, MAX (b->net->n_cells, 1));
+  for (guint i = 0; i < pre.n; i++)
+    sr->is_pre[pre.gids[i]] = 1;
+  for (guint i = 0; i < post.n; i++)
+    sr->is_post[post.gids[i]] = 1;
+  nl_gidset_clear (&pre);
+  nl_gidset_clear (&post);
+  sr->secs_of = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint c = 0; c < b->cell_rules->len; c++)
+    {
+      CellRule *cr = b->cell_rules->pdata[c];
+      GArray *a = sec ? resolve_secs (b, cr, sec) : g_array_new (FALSE, FALSE, sizeof (guint));
+      if (!sec && cr->default_sec >= 0)
+        {
+          guint d = cr->default_sec;
+          g_array_append_val (a, d);
+        }
+      g_ptr_array_add (sr->secs_of, a);
+    }
+  if (group && JSON_NODE_HOLDS_ARRAY (group))
+    {
+      JsonArray *a = json_node_get_array (group);
+      sr->n_group = json_array_get_length (a);
+      sr->group = g_new (guint16, MAX (sr->n_group, 1));
+      for (guint i = 0; i < sr->n_group; i++)
+        {
+          const char *name = json_array_get_string_element (a, i);
+          sr->group[i] = nl_network_add_name (b->net, NL_NAME_SYN_MECH, name ? name : "");
+        }
+    }
+  return sr;
+}
+
 typedef struct {
   Conns *cs;
   guint  chunk;
@@ -572,9 +794,13 @@ build_chunk (gpointer data, gpointer user_data)
   if (!g_cancellable_is_cancelled (cs->b->options->cancellable))
     for (guint post = c->first_post; post < c->first_post + c->n_posts && !out.error; post++)
       {
+        guint64 start = out.pre->len;
         for (guint r = 0; r < cs->n_rules && !out.error; r++)
           if (cs->rules[r]->is_post && cs->rules[r]->is_post[post])
             connect_post (cs, cs->rules[r], post, &out);
+        for (guint r = 0; r < cs->n_subs && !out.error; r++)
+          if (cs->subs[r]->is_post[post])
+            redistribute (cs, cs->subs[r], post, &out, start);
         guint64 end = out.pre->len;
         g_array_append_val (out.offset, end);
       }
@@ -928,6 +1154,37 @@ nl_build_conns (Build   *b,
         }
     }
 
+  JsonObject *subs = nl_json_obj_object (b->np, "subConnParams");
+  if (ok && subs)
+    {
+      cs.subs = g_new0 (SubRule *, json_object_get_size (subs) + 1);
+      json_object_iter_init_ordered (&it, subs);
+      while (ok && json_object_iter_next_ordered (&it, &label, &node))
+        {
+          g_autoptr(GError) local = NULL;
+          SubRule *sr = JSON_NODE_HOLDS_OBJECT (node) ?
+                        sub_rule_new (b, label, json_node_get_object (node), &local) : NULL;
+          if (local)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              ok = FALSE;
+            }
+          else if (sr)
+            cs.subs[cs.n_subs++] = sr;
+        }
+      if (cs.n_subs)
+        {
+          /* Moved synapses need their own locations. */
+          cs.any_loc = TRUE;
+          for (guint r = 0; r < net->rules->len; r++)
+            {
+              NlRuleInfo *ri = net->rules->pdata[r];
+              for (guint k = 0; k < ri->n_syn; k++)
+                ri->loc[k] = NAN;
+            }
+        }
+    }
+
   if (ok)
     {
       /* Chunks of target cells: their number does not depend on the threads. */
@@ -974,6 +1231,9 @@ nl_build_conns (Build   *b,
 
   for (guint i = 0; i < cs.n_rules; i++)
     rule_free (cs.rules[i]);
+  for (guint i = 0; i < cs.n_subs; i++)
+    sub_rule_free (cs.subs[i]);
+  g_free (cs.subs);
   g_free (cs.rules);
   g_free (cs.pop_scale);
   g_mutex_clear (&cs.lock);

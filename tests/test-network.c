@@ -181,6 +181,49 @@ test_save_refuses_bad_path (void)
   g_assert_nonnull (error);
 }
 
+/* subConnParams with density 'uniform': every synapse from the selected cells moves onto
+ * the rule's sections, spread evenly and measured from the far end as NetPyNE does; grouped
+ * synMechs move together. */
+static void
+test_subconn_uniform (void)
+{
+  const char *model =
+    "{\"netParams\": {"
+    " \"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 4}, \"B\": {\"cellType\": \"C\", \"numCells\": 3}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 10, \"diam\": 10}},"
+    "      \"dend\": {\"geom\": {\"L\": 200, \"diam\": 1},"
+    "               \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1, \"childX\": 0}}}}},"
+    " \"synMechParams\": {\"AMPA\": {\"mod\": \"ExpSyn\"}, \"NMDA\": {\"mod\": \"Exp2Syn\"}},"
+    " \"connParams\": {\"A->B\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"B\"},"
+    "                 \"synMech\": [\"AMPA\", \"NMDA\"], \"sec\": \"soma\", \"loc\": 0.5}},"
+    " \"subConnParams\": {\"move\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"B\"},"
+    "                 \"sec\": \"dend\", \"density\": \"uniform\", \"groupSynMechs\": [\"AMPA\", \"NMDA\"]}}"
+    "}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+  g_autoptr(NlNetwork) net = NULL;
+
+  g_assert_no_error (error);
+  net = nl_build_network (spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* 4 pre × 3 post × 2 synMechs */
+  g_assert_cmpuint (nl_network_get_n_conns (net), ==, 24);
+  for (guint post = 4; post < 7; post++)
+    {
+      guint64 first, n = nl_network_conns_of_cell (net, post, &first);
+      g_assert_cmpuint (n, ==, 8);
+      for (guint64 i = 0; i < n; i++)
+        {
+          NlConn c;
+          nl_network_get_conn (net, first + i, &c);
+          g_assert_cmpstr (nl_network_get_name (net, NL_NAME_SEC, c.sec), ==, "dend");
+          /* The 4 AMPA synapses (sources 0..3 in order) are the leaders: the k-th goes to
+           * 1 - (k + 0.5)/4; its NMDA twin goes with it. */
+          g_assert_cmpfloat_with_epsilon (c.loc, 1 - (c.pre + 0.5) / 4, 1e-6);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -189,5 +232,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/by-source", test_by_source);
   g_test_add_func ("/network/save-netpyne-layout", test_save_netpyne_layout);
   g_test_add_func ("/network/save-refuses-bad-path", test_save_refuses_bad_path);
+  g_test_add_func ("/network/subconn-uniform", test_subconn_uniform);
   return g_test_run ();
 }

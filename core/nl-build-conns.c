@@ -1044,6 +1044,10 @@ rule_new (Build *b, guint index, const char *label, JsonObject *params, GError *
           rule_free (r);
           return NULL;
         }
+      /* NetPyNE evaluates a probability per candidate pair: a random one is drawn afresh
+       * for each pair, not once per target cell. */
+      if (r->amount_expr && r->kind == K_PROB && nl_expr_is_random (r->amount_expr))
+        r->amount_per_pair = TRUE;
       if (r->amount_expr)
         for (guint v = NL_CONN_VAR_PRE_X; v < NL_CONN_N_VARS; v++)
           if (nl_expr_uses_var (r->amount_expr, v) &&

@@ -9,3 +9,5 @@ CLI="$BUILD_DIR/app/netloom"
 "$CLI" --version
 echo "== netloom check $MODEL"
 "$CLI" check "$MODEL"
+echo "== netloom build $MODEL"
+"$CLI" build "$MODEL"

@@ -156,6 +156,53 @@ test_bad_files (void)
   g_assert_cmpint (run (NULL, NULL, "check", "/nonexistent/model.json", NULL), ==, 1);
 }
 
+static void
+test_build (void)
+{
+  g_autofree char *np = nl_test_shared_file ("reference/netpyne/tut2/tut2_netParams.json");
+  g_autofree char *sc = nl_test_shared_file ("reference/netpyne/tut2/tut2_simConfig.json");
+  g_autofree char *save = g_build_filename (nl_test_tmpdir (), "tut2-net.json", NULL);
+  g_autofree char *out = NULL, *out2 = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = NULL, parser2 = NULL;
+  JsonObject *o, *pops;
+
+  if (!np || !sc)
+    return;
+  g_assert_cmpint (run (&out, NULL, "build", "--json", "--save", save, np, sc, NULL), ==, 0);
+  o = parse_object (out, &parser);
+  /* CONTRACTS.md: cells, conns (one per NetCon), stim_conns, pops with cells and conns_in. */
+  g_assert_cmpint (json_object_get_int_member (o, "cells"), ==, 40);
+  g_assert_cmpint (json_object_get_int_member (o, "conns"), ==, 240);
+  g_assert_cmpint (json_object_get_int_member (o, "stim_conns"), ==, 40);
+  pops = json_object_get_object_member (o, "pops");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (pops, "S"), "cells"), ==, 20);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (pops, "M"), "conns_in"), ==, 240);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (pops, "S"), "conns_in"), ==, 0);
+  g_assert_true (g_file_test (save, G_FILE_TEST_EXISTS));
+  /* The saved network is itself a model file the CLI accepts. */
+  g_assert_cmpint (run (NULL, NULL, "check", save, NULL), ==, 0);
+  /* The same network whatever the threads. */
+  g_assert_cmpint (run (&out2, NULL, "build", "--json", "--threads", "1", sc, np, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, out2);
+
+  g_assert_cmpint (run (NULL, &err, "build", "--threads", "-2", np, sc, NULL), ==, 2);
+}
+
+static void
+test_build_invalid (void)
+{
+  g_autofree char *path = g_build_filename (nl_test_tmpdir (), "bad-build.json", NULL);
+  g_autofree char *err = NULL;
+
+  g_assert_true (g_file_set_contents (path,
+    "{\"netParams\": {\"popParams\": {\"A\": {\"cellModel\": \"NetStim\", \"numCells\": 3}},"
+    " \"connParams\": {\"c\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"A\"},"
+    "   \"probability\": 1, \"delay\": \"-1 - dist_3D\"}}}}", -1, NULL));
+  g_assert_cmpint (run (NULL, &err, "build", path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "connParams.c"));
+  g_assert_nonnull (strstr (err, "delay"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -166,5 +213,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/examples", test_examples);
   g_test_add_func ("/cli/numcells-typo", test_numcells_typo);
   g_test_add_func ("/cli/bad-files", test_bad_files);
+  g_test_add_func ("/cli/build", test_build);
+  g_test_add_func ("/cli/build-invalid", test_build_invalid);
   return g_test_run ();
 }

@@ -1018,6 +1018,19 @@ rule_new (Build *b, guint index, const char *label, JsonObject *params, GError *
         rule_free (r);
         return NULL;
       }
+    /* Gap junctions: a synMech with pointerParams, or NetPyNE's older gapJunction flag. */
+    JsonObject *sm = nl_json_obj_object (b->np, "synMechParams");
+    for (guint i = 0; i < names->len; i++)
+      {
+        JsonObject *pp = nl_json_obj_object (nl_json_obj_object (sm, names->pdata[i]), "pointerParams");
+        if (pp)
+          {
+            info->pub.pointer = TRUE;
+            info->pub.bidirectional = nl_json_obj_number (pp, "bidirectional", 1) != 0;
+          }
+      }
+    if (nl_json_obj_number (params, "gapJunction", 0) != 0)
+      info->pub.pointer = info->pub.bidirectional = TRUE;
     r->n_syn = info->n_syn = names->len;
     info->syn = g_new (guint16, names->len);
     info->loc = g_new (float, names->len);

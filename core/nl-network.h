@@ -40,6 +40,10 @@ typedef struct {
   NlRuleKind  kind;
   const char *source;      /* NL_RULE_STIM: the stimSourceParams label */
   const char *source_type; /* NL_RULE_STIM: NetStim, IClamp, … */
+  gboolean    pointer;     /* a gap junction or graded synapse (synMechParams pointerParams, or
+                              the deprecated gapJunction): its entries join the two cells through
+                              NEURON pointers, not NetCons; `bidirectional` makes them symmetric */
+  gboolean    bidirectional;
 } NlNetRule;
 
 /* One NetCon. */

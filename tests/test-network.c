@@ -224,6 +224,34 @@ test_subconn_uniform (void)
     }
 }
 
+static void
+test_gap_junction_rules (void)
+{
+  const char *model =
+    "{\"netParams\": {"
+    " \"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 3}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 10, \"diam\": 10}}}}},"
+    " \"synMechParams\": {\"gap\": {\"mod\": \"ElectSyn\", \"g\": 0.001,"
+    "                      \"pointerParams\": {\"target_var\": \"vpeer\", \"source_var\": \"v\", \"bidirectional\": false}},"
+    "                  \"exc\": {\"mod\": \"ExpSyn\"}},"
+    " \"connParams\": {\"g\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"A\"}, \"synMech\": \"gap\"},"
+    "                \"old\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"A\"}, \"synMech\": \"exc\","
+    "                         \"gapJunction\": true},"
+    "                \"chem\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"A\"}, \"synMech\": \"exc\"}}"
+    "}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+  g_autoptr(NlNetwork) net = nl_build_network (spec, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (nl_network_get_n_rules (net), ==, 3);
+  g_assert_true (nl_network_get_rule (net, 0)->pointer);
+  g_assert_false (nl_network_get_rule (net, 0)->bidirectional);
+  g_assert_true (nl_network_get_rule (net, 1)->pointer);
+  g_assert_true (nl_network_get_rule (net, 1)->bidirectional);
+  g_assert_false (nl_network_get_rule (net, 2)->pointer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -233,5 +261,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/save-netpyne-layout", test_save_netpyne_layout);
   g_test_add_func ("/network/save-refuses-bad-path", test_save_refuses_bad_path);
   g_test_add_func ("/network/subconn-uniform", test_subconn_uniform);
+  g_test_add_func ("/network/gap-junction-rules", test_gap_junction_rules);
   return g_test_run ();
 }

@@ -327,6 +327,9 @@ cell_rule_new (Build *b, const char *label, JsonObject *params)
   r->sec_len = g_array_new (FALSE, FALSE, sizeof (double));
   r->sec_nseg = g_array_new (FALSE, FALSE, sizeof (guint));
   r->weight_norm = g_ptr_array_new ();
+  r->sec_parent = g_array_new (FALSE, FALSE, sizeof (int));
+  r->sec_parent_x = g_array_new (FALSE, FALSE, sizeof (double));
+  r->sec_child_x = g_array_new (FALSE, FALSE, sizeof (double));
   r->sec_lists = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
   r->default_sec = -1;
   if (secs)
@@ -349,6 +352,25 @@ cell_rule_new (Build *b, const char *label, JsonObject *params)
           r->has_weight_norm |= wn && JSON_NODE_HOLDS_ARRAY (wn);
           if (g_str_equal (name, "soma") || r->default_sec < 0)
             r->default_sec = idx;
+        }
+      /* Topology, once every section has its index. */
+      json_object_iter_init_ordered (&it, secs);
+      while (json_object_iter_next_ordered (&it, &name, &node))
+        {
+          JsonObject *topol = nl_json_obj_object (JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL, "topol");
+          const char *parent = nl_json_obj_string (topol, "parentSec");
+          int pos = -1;
+          double px = nl_json_obj_number (topol, "parentX", 1), cx = nl_json_obj_number (topol, "childX", 0);
+          if (parent && json_object_has_member (secs, parent))
+            {
+              guint pidx = nl_network_add_name (b->net, NL_NAME_SEC, parent);
+              for (guint q = 0; q < r->secs->len; q++)
+                if (g_array_index (r->secs, guint, q) == pidx)
+                  pos = q;
+            }
+          g_array_append_val (r->sec_parent, pos);
+          g_array_append_val (r->sec_parent_x, px);
+          g_array_append_val (r->sec_child_x, cx);
         }
     }
   if (lists)

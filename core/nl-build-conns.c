@@ -60,6 +60,9 @@ typedef struct {
   GPtrArray  *secs_of;           /* per cell rule: GArray of section indices */
   guint16    *group;             /* groupSynMechs as synMech name indices */
   guint       n_group;
+  gboolean    by_distance;       /* density {type: distance}: every synapse to one place */
+  guint      *target_sec;        /* per cell rule, by_distance */
+  double     *target_loc;
 } SubRule;
 
 typedef struct {
@@ -571,6 +574,62 @@ nan:
 
 static GArray *resolve_secs (Build *b, CellRule *cr, JsonNode *sec);
 
+/* Path distance along the dendritic tree (NEURON's h.distance) between (a, xa) and (b, xb),
+ * sections given as positions in the cell rule, from the topology and the lengths. */
+static double
+path_distance (const CellRule *cr, int a, double xa, int b, double xb)
+{
+  double up_a = 0, up_b = 0;
+  int chain_a[256], n_a = 0;
+  double at_a[256];
+  int s;
+  double x;
+
+  /* Walk a's ancestors, remembering where the path enters each. */
+  for (s = a, x = xa; s >= 0 && n_a < 256; )
+    {
+      chain_a[n_a] = s;
+      at_a[n_a++] = x;
+      int parent = g_array_index (cr->sec_parent, int, s);
+      if (parent < 0)
+        break;
+      x = g_array_index (cr->sec_parent_x, double, s);
+      s = parent;
+    }
+  /* Climb from b until a section of a's chain. */
+  for (s = b, x = xb; s >= 0; )
+    {
+      for (int i = 0; i < n_a; i++)
+        if (chain_a[i] == s)
+          {
+            /* Below the common section, each step costs the way to the section's attached end. */
+            for (int j = 0; j < i; j++)
+              {
+                int sj = chain_a[j];
+                up_a += fabs (at_a[j] - g_array_index (cr->sec_child_x, double, sj)) *
+                        g_array_index (cr->sec_len, double, sj);
+              }
+            return up_a + up_b + fabs (at_a[i] - x) * g_array_index (cr->sec_len, double, s);
+          }
+      int parent = g_array_index (cr->sec_parent, int, s);
+      up_b += fabs (x - g_array_index (cr->sec_child_x, double, s)) * g_array_index (cr->sec_len, double, s);
+      if (parent < 0)
+        break;
+      x = g_array_index (cr->sec_parent_x, double, s);
+      s = parent;
+    }
+  return INFINITY;   /* two separate trees */
+}
+
+static int
+sec_position (const CellRule *cr, guint sec)
+{
+  for (guint q = 0; q < cr->secs->len; q++)
+    if (g_array_index (cr->secs, guint, q) == sec)
+      return q;
+  return -1;
+}
+
 /* ---- subConnParams ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -672,10 +731,18 @@ redistribute (Conns *cs, SubRule *sr, guint post, Out *out, guint64 start)
   for (guint i = 0; i < leaders->len; i++)
     {
       Moved *m = &g_array_index (leaders, Moved, i);
-      guint pos = 0;
+      guint pos = 0, sec;
       double loc = 0.5;
-      distribute_uniformly (cr, (const guint *) secs->data, secs->len, i, leaders->len, &pos, &loc);
-      guint sec = g_array_index (secs, guint, pos);
+      if (sr->by_distance)
+        {
+          sec = sr->target_sec[pop->cell_rule];
+          loc = sr->target_loc[pop->cell_rule];
+        }
+      else
+        {
+          distribute_uniformly (cr, (const guint *) secs->data, secs->len, i, leaders->len, &pos, &loc);
+          sec = g_array_index (secs, guint, pos);
+        }
       for (guint64 j = start; j < end; j++)
         if ((guint64) j == m->index || leader_of[j - start] == (gint64) m->index)
           {
@@ -702,6 +769,8 @@ sub_rule_free (SubRule *sr)
   g_free (sr->is_post);
   g_clear_pointer (&sr->secs_of, g_ptr_array_unref);
   g_free (sr->group);
+  g_free (sr->target_sec);
+  g_free (sr->target_loc);
   g_free (sr);
 }
 
@@ -717,13 +786,19 @@ sub_rule_new (Build *b, const char *label, JsonObject *params, GError **error)
   GidSet pre = { 0 }, post = { 0 };
   SubRule *sr;
 
-  if (!(density && JSON_NODE_HOLDS_VALUE (density) && json_node_get_value_type (density) == G_TYPE_STRING &&
+  JsonObject *dobj = density && JSON_NODE_HOLDS_OBJECT (density) ? json_node_get_object (density) : NULL;
+  const char *dtype = nl_json_obj_string (dobj, "type");
+  const char *coord = nl_json_obj_string (dobj, "coord");
+  gboolean by_distance = dtype && g_str_equal (dtype, "distance") && !(coord && g_str_equal (coord, "cartesian"));
+  if (!by_distance &&
+      !(density && JSON_NODE_HOLDS_VALUE (density) && json_node_get_value_type (density) == G_TYPE_STRING &&
         g_str_equal (json_node_get_string (density), "uniform")))
     {
       g_autofree char *dpath = g_strconcat (path, ".density", NULL);
       nl_problems_add (b->problems, NL_SEVERITY_WARNING, dpath, NULL,
-                       "NetLoom redistributes synapses with density 'uniform' only so far; "
-                       "this rule is ignored and the synapses keep their connection rules' locations");
+                       "NetLoom redistributes synapses by density 'uniform' and by path distance so far "
+                       "(not 1Dmap, 2Dmap or cartesian distance, which need 3-D shapes); this rule is "
+                       "ignored and the synapses keep their connection rules' locations");
       return NULL;
     }
   if (!nl_build_select (b, nl_json_obj_object (params, "preConds"), &pre, pre_path, error) ||
@@ -753,6 +828,46 @@ sub_rule_new (Build *b, const char *label, JsonObject *params, GError **error)
           g_array_append_val (a, d);
         }
       g_ptr_array_add (sr->secs_of, a);
+    }
+  if (by_distance)
+    {
+      /* The segment centre whose path distance from the reference point is closest to the
+       * target, NetPyNE's scan (later ties win); the same for every cell of a cell rule. */
+      const char *ref = nl_json_obj_string (dobj, "ref_sec");
+      double ref_x = nl_json_obj_number (dobj, "ref_seg", 0.5);
+      double target = nl_json_obj_number (dobj, "target_distance", 0);
+      sr->by_distance = TRUE;
+      sr->target_sec = g_new (guint, MAX (b->cell_rules->len, 1));
+      sr->target_loc = g_new (double, MAX (b->cell_rules->len, 1));
+      for (guint c = 0; c < b->cell_rules->len; c++)
+        {
+          CellRule *cr = b->cell_rules->pdata[c];
+          GArray *list = sr->secs_of->pdata[c];
+          int ref_pos = -1;
+          double best = target;
+          if (ref)
+            ref_pos = sec_position (cr, GPOINTER_TO_UINT (g_hash_table_lookup (b->net->name_index[NL_NAME_SEC], ref)) - 1);
+          if (ref_pos < 0)
+            ref_pos = cr->default_sec >= 0 ? sec_position (cr, cr->default_sec) : 0;
+          sr->target_sec[c] = ref_pos >= 0 ? g_array_index (cr->secs, guint, ref_pos) : 0;
+          sr->target_loc[c] = ref_x;
+          for (guint i = 0; ref_pos >= 0 && i < list->len; i++)
+            {
+              int pos = sec_position (cr, g_array_index (list, guint, i));
+              guint nseg = pos >= 0 ? MAX (1, g_array_index (cr->sec_nseg, guint, pos)) : 1;
+              for (guint k = 0; pos >= 0 && k < nseg; k++)
+                {
+                  double x = (k + 0.5) / nseg;
+                  double d = path_distance (cr, ref_pos, ref_x, pos, x);
+                  if (fabs (d - target) <= best)
+                    {
+                      best = fabs (d - target);
+                      sr->target_sec[c] = g_array_index (list, guint, i);
+                      sr->target_loc[c] = x;
+                    }
+                }
+            }
+        }
     }
   if (group && JSON_NODE_HOLDS_ARRAY (group))
     {

@@ -38,6 +38,9 @@ typedef struct {
   GArray     *sec_nseg;   /* guint nseg */
   GPtrArray  *weight_norm;/* JsonArray* or NULL per section */
   gboolean    has_weight_norm;
+  GArray     *sec_parent; /* int: position of the parent section in `secs`, -1 for a root */
+  GArray     *sec_parent_x; /* double: where on the parent it attaches (topol.parentX) */
+  GArray     *sec_child_x;  /* double: which end attaches (topol.childX) */
   GHashTable *sec_lists;  /* name → GArray of section-name indices */
   int         default_sec;/* index in the names table: soma if present, else the first */
 } CellRule;

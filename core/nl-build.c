@@ -228,6 +228,9 @@ cell_rule_free (gpointer p)
   g_array_unref (r->sec_len);
   g_array_unref (r->sec_nseg);
   g_ptr_array_unref (r->weight_norm);
+  g_array_unref (r->sec_parent);
+  g_array_unref (r->sec_parent_x);
+  g_array_unref (r->sec_child_x);
   g_hash_table_unref (r->sec_lists);
   g_free (r);
 }

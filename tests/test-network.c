@@ -224,6 +224,45 @@ test_subconn_uniform (void)
     }
 }
 
+/* density {type: distance}: every synapse to the segment whose path distance from the
+ * reference point is closest to the target (later ties win, as NetPyNE's scan). */
+static void
+test_subconn_distance (void)
+{
+  const double targets[] = { 150, 250 };
+  const char *want_sec[] = { "dend", "dend2" };
+  const double want_loc[] = { 0.75, 0.5 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+    {
+      g_autofree char *model = g_strdup_printf (
+        "{\"netParams\": {"
+        " \"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 3}},"
+        " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 20, \"diam\": 20}},"
+        "   \"dend\": {\"geom\": {\"L\": 200, \"diam\": 2, \"nseg\": 10}, \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1, \"childX\": 0}},"
+        "   \"dend2\": {\"geom\": {\"L\": 100, \"diam\": 1, \"nseg\": 5}, \"topol\": {\"parentSec\": \"dend\", \"parentX\": 1, \"childX\": 0}}},"
+        "   \"secLists\": {\"dends\": [\"dend\", \"dend2\"]}}},"
+        " \"synMechParams\": {\"exc\": {\"mod\": \"ExpSyn\"}},"
+        " \"connParams\": {\"c\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"A\"}, \"synMech\": \"exc\"}},"
+        " \"subConnParams\": {\"d\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"A\"}, \"sec\": \"dends\","
+        "   \"density\": {\"type\": \"distance\", \"ref_sec\": \"soma\", \"ref_seg\": 0.5, \"target_distance\": %g}}}"
+        "}}", targets[t]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+      g_autoptr(NlNetwork) net = nl_build_network (spec, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (nl_network_get_n_conns (net), ==, 6);
+      for (guint64 i = 0; i < 6; i++)
+        {
+          NlConn c;
+          nl_network_get_conn (net, i, &c);
+          g_assert_cmpstr (nl_network_get_name (net, NL_NAME_SEC, c.sec), ==, want_sec[t]);
+          g_assert_cmpfloat_with_epsilon (c.loc, want_loc[t], 1e-6);
+        }
+    }
+}
+
 static void
 test_gap_junction_rules (void)
 {
@@ -262,5 +301,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/save-refuses-bad-path", test_save_refuses_bad_path);
   g_test_add_func ("/network/subconn-uniform", test_subconn_uniform);
   g_test_add_func ("/network/gap-junction-rules", test_gap_junction_rules);
+  g_test_add_func ("/network/subconn-distance", test_subconn_distance);
   return g_test_run ();
 }

@@ -353,6 +353,22 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
   if (n_secs > 1)
     nl_rng_init (&sec_rng, b->seed_conn, PURPOSE (P_SEC, r->index), pre, post);
 
+  /* A function gives one value per connection, shared by its synMechs and synapses, as
+   * NetPyNE evaluates it once in _addCellConn. */
+  double wv[NL_MAX_SYN], dv[NL_MAX_SYN], lv[NL_MAX_SYN];
+  for (guint s = 0; s < r->n_syn; s++)
+    {
+      NlRng *rp = r->random_values ? &rng : NULL;
+      gboolean shared = s > 0;
+      wv[s] = shared && r->weight.expr[s] == r->weight.expr[s - 1] && r->weight.expr[s] ? wv[s - 1] :
+              r->weight.per_syn ? 0 : eval_value (&r->weight, s, 0, item, vars, rp);
+      dv[s] = shared && r->delay.expr[s] == r->delay.expr[s - 1] && r->delay.expr[s] ? dv[s - 1] :
+              r->delay.per_syn ? 0 : eval_value (&r->delay, s, 0, item, vars, rp);
+      lv[s] = !r->loc.present ? 0.5 :
+              shared && r->loc.expr[s] == r->loc.expr[s - 1] && r->loc.expr[s] ? lv[s - 1] :
+              r->loc.per_syn ? 0 : eval_value (&r->loc, s, 0, item, vars, rp);
+    }
+
   for (guint s = 0; s < r->n_syn; s++)
     {
       double k_d = r->syns.present ? eval_value (&r->syns, s, 0, item, vars, &rng) : 1;
@@ -360,9 +376,9 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
 
       for (guint j = 0; j < k; j++)
         {
-          double w = eval_value (&r->weight, s, j, item, vars, r->random_values ? &rng : NULL);
-          double d = eval_value (&r->delay, s, j, item, vars, r->random_values ? &rng : NULL);
-          double loc = r->loc.present ? eval_value (&r->loc, s, j, item, vars, r->random_values ? &rng : NULL) : 0.5;
+          double w = r->weight.per_syn ? eval_value (&r->weight, s, j, item, vars, NULL) : wv[s];
+          double d = r->delay.per_syn ? eval_value (&r->delay, s, j, item, vars, NULL) : dv[s];
+          double loc = r->loc.per_syn ? eval_value (&r->loc, s, j, item, vars, NULL) : lv[s];
           guint sec = secs[0];
           guint sec_pos = 0;
 

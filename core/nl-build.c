@@ -194,15 +194,46 @@ nl_build_select (Build      *b,
     {
       const NlNetPop *pop = &g_array_index (net->pops, NlNetPop, p);
       JsonObject *params = nl_json_obj_object (pops, pop->name);
+      JsonNode *list_node = params ? json_object_get_member (params, "cellsList") : NULL;
+      JsonArray *cells_list = list_node && JSON_NODE_HOLDS_ARRAY (list_node) ? json_node_get_array (list_node) : NULL;
+      g_autoptr(GPtrArray) per_cell = g_ptr_array_new ();
       gboolean ok = TRUE;
       for (guint k = 0; k < tag_keys->len && ok; k++)
-        ok = pop_tag_matches (b, pop, params, tag_keys->pdata[k],
-                              json_object_get_member (conds, tag_keys->pdata[k]));
+        {
+          const char *tag = tag_keys->pdata[k];
+          /* A cellsList entry's own keys are that cell's tags, over the population's. */
+          gboolean listed = FALSE;
+          for (guint i = 0; cells_list && !listed && i < json_array_get_length (cells_list); i++)
+            {
+              JsonNode *e = json_array_get_element (cells_list, i);
+              listed = JSON_NODE_HOLDS_OBJECT (e) && json_object_has_member (json_node_get_object (e), tag);
+            }
+          if (listed)
+            g_ptr_array_add (per_cell, (gpointer) tag);
+          else
+            ok = pop_tag_matches (b, pop, params, tag, json_object_get_member (conds, tag));
+        }
       if (!ok)
         continue;
       for (guint gid = pop->first; gid < pop->first + pop->n_cells; gid++)
         {
           gboolean in = TRUE;
+          for (guint k = 0; k < per_cell->len && in; k++)
+            {
+              const char *tag = per_cell->pdata[k];
+              JsonNode *e = json_array_get_element (cells_list, gid - pop->first);
+              JsonNode *v = JSON_NODE_HOLDS_OBJECT (e) ? json_object_get_member (json_node_get_object (e), tag) : NULL;
+              if (v)
+                {
+                  double num = 0;
+                  gboolean is_str = JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING;
+                  gboolean have_num = !is_str && nl_json_number (v, &num);
+                  in = value_matches (json_object_get_member (conds, tag), is_str ? json_node_get_string (v) : NULL,
+                                      have_num, num);
+                }
+              else
+                in = pop_tag_matches (b, pop, params, tag, json_object_get_member (conds, tag));
+            }
           for (int c = 0; c < NL_N_COORDS && in; c++)
             if (has_range[c])
               {

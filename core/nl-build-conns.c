@@ -372,7 +372,8 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
   for (guint s = 0; s < r->n_syn; s++)
     {
       double k_d = r->syns.present ? eval_value (&r->syns, s, 0, item, vars, &rng) : 1;
-      guint k = isfinite (k_d) && k_d >= 1 ? (guint) round (k_d) : 1;
+      /* NetPyNE makes range(synsPerConn) NetCons: 0 makes none. */
+      guint k = isfinite (k_d) && k_d >= 0 ? (guint) rint (k_d) : 1;
 
       for (guint j = 0; j < k; j++)
         {

@@ -182,7 +182,7 @@ nl_build_stims (Build   *b,
               return FALSE;
             }
           for (guint s = 0; s < info->n_syn; s++)
-            for (guint k = 0; k < MAX (1, (guint) round (k_d)); k++)
+            for (guint k = 0; k < (isfinite (k_d) && k_d >= 0 ? (guint) rint (k_d) : 1); k++)
               {
                 double w, d;
                 NlConn c = { 0 };

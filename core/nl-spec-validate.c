@@ -280,7 +280,8 @@ validate_value (V *v, const NlSchemaKey *key, JsonNode *node, GString *path)
         return;
       elem.kinds = key->elem_kinds ? key->elem_kinds : NL_K_ANY;
       elem.elem_kinds = 0;
-      elem.flags = 0;
+      /* Openness of a list of objects (cellsList entries carry cell tags) holds for each. */
+      elem.flags = key->flags & (NL_SF_TAGS | NL_SF_FREE);
       elem.dflt = NULL;
       for (guint i = 0; i < json_array_get_length (a); i++)
         {

@@ -93,6 +93,31 @@ nl_build_stims (Build   *b,
       rule = net->rules->len;
       g_ptr_array_add (net->rules, info);
 
+      /* The source's parameters given as string functions, evaluated per stimulus. */
+      g_autoptr(GPtrArray) funcs = g_ptr_array_new_with_free_func ((GDestroyNotify) nl_expr_free);
+      info->stim_funcs = g_ptr_array_new ();
+      {
+        JsonObjectIter sit;
+        const char *pname;
+        JsonNode *pnode;
+        json_object_iter_init_ordered (&sit, src);
+        while (json_object_iter_next_ordered (&sit, &pname, &pnode))
+          {
+            NlExpr *e;
+            g_autofree char *ppath = NULL;
+            if (g_str_equal (pname, "type") || !JSON_NODE_HOLDS_VALUE (pnode) ||
+                json_node_get_value_type (pnode) != G_TYPE_STRING ||
+                g_str_equal (json_node_get_string (pnode), "variable"))
+              continue;
+            ppath = g_strdup_printf ("stimSourceParams.%s.%s", source, pname);
+            e = nl_build_compile (b, pnode, NL_CTX_STIM, ppath, error);
+            if (!e)
+              return FALSE;
+            g_ptr_array_add (funcs, e);
+            g_ptr_array_add (info->stim_funcs, (gpointer) nl_network_intern (net, pname));
+          }
+      }
+
       if (syn && JSON_NODE_HOLDS_ARRAY (syn))
         for (guint i = 0; i < json_array_get_length (json_node_get_array (syn)); i++)
           g_ptr_array_add (syn_names, (gpointer) json_array_get_string_element (json_node_get_array (syn), i));
@@ -173,6 +198,23 @@ nl_build_stims (Build   *b,
           st.sec = sec;
           st.loc = loc;
           g_array_append_val (net->stims, st);
+          for (guint f = 0; f < funcs->len; f++)
+            {
+              double v = nl_expr_eval (funcs->pdata[f], vars, &rng);
+              if (!isfinite (v))
+                {
+                  g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                               "stimSourceParams.%s.%s: the function gives %g for cell %u",
+                               source, (const char *) info->stim_funcs->pdata[f], v, gid);
+                  nl_gidset_clear (&cells);
+                  return FALSE;
+                }
+              g_array_append_val (net->stim_values, v);
+            }
+          {
+            guint64 end = net->stim_values->len;
+            g_array_append_val (net->stim_value_off, end);
+          }
           if (!drives)
             continue;
 

@@ -36,6 +36,7 @@ typedef struct {
 
 typedef struct {
   NlNetRule  pub;
+  GPtrArray *stim_funcs;  /* NL_RULE_STIM: const char* names of function-valued parameters */
   guint      n_syn;
   guint16   *syn;        /* synMech name index per synMech slot */
   float     *loc;        /* constant location per synMech slot, NAN when per connection */
@@ -69,6 +70,8 @@ struct _NlNetwork {
   guint64         *src_index;     /* n_conns */
 
   GArray          *stims;         /* NlNetStim */
+  GArray          *stim_value_off;/* guint64 per stim + 1 */
+  GArray          *stim_values;   /* double */
   GArray          *stim_conns;    /* NlConn, pre = stim index */
 };
 

@@ -20,6 +20,12 @@ nl_network_new (void)
   net->cell_funcs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   net->by_source_once = (GOnce) G_ONCE_INIT;
   net->stims = g_array_new (FALSE, TRUE, sizeof (NlNetStim));
+  net->stim_value_off = g_array_new (FALSE, TRUE, sizeof (guint64));
+  net->stim_values = g_array_new (FALSE, TRUE, sizeof (double));
+  {
+    guint64 zero = 0;
+    g_array_append_val (net->stim_value_off, zero);
+  }
   net->stim_conns = g_array_new (FALSE, TRUE, sizeof (NlConn));
   return net;
 }
@@ -35,6 +41,7 @@ static void
 rule_free (gpointer p)
 {
   NlRuleInfo *r = p;
+  g_clear_pointer (&r->stim_funcs, g_ptr_array_unref);
   g_free (r->syn);
   g_free (r->loc);
   g_free (r);
@@ -75,6 +82,8 @@ nl_network_unref (NlNetwork *net)
   g_free (net->src_index);
   g_array_free (net->pops, TRUE);
   g_array_free (net->stims, TRUE);
+  g_array_free (net->stim_value_off, TRUE);
+  g_array_free (net->stim_values, TRUE);
   g_array_free (net->stim_conns, TRUE);
   g_string_chunk_free (net->strings);
   g_free (net);
@@ -364,4 +373,42 @@ nl_network_conns_from_cell (NlNetwork      *net,
   g_once (&net->by_source_once, index_by_source, net);
   *indices = net->src_index + net->src_off[gid];
   return net->src_off[gid + 1] - net->src_off[gid];
+}
+
+guint
+nl_network_get_n_stim_funcs (NlNetwork *net,
+                             guint      rule)
+{
+  g_return_val_if_fail (rule < net->rules->len, 0);
+  NlRuleInfo *r = net->rules->pdata[rule];
+  return r->stim_funcs ? r->stim_funcs->len : 0;
+}
+
+const char *
+nl_network_get_stim_func (NlNetwork *net,
+                          guint      rule,
+                          guint      index)
+{
+  g_return_val_if_fail (rule < net->rules->len, NULL);
+  NlRuleInfo *r = net->rules->pdata[rule];
+  g_return_val_if_fail (r->stim_funcs && index < r->stim_funcs->len, NULL);
+  return r->stim_funcs->pdata[index];
+}
+
+const double *
+nl_network_get_stim_values (NlNetwork *net,
+                            guint      stim)
+{
+  g_return_val_if_fail (stim < net->stims->len, NULL);
+  return &g_array_index (net->stim_values, double, g_array_index (net->stim_value_off, guint64, stim));
+}
+
+int
+nl_network_find_rule (NlNetwork  *net,
+                      const char *label)
+{
+  for (guint i = 0; i < net->rules->len; i++)
+    if (g_str_equal (((NlRuleInfo *) net->rules->pdata[i])->pub.label, label))
+      return i;
+  return -1;
 }

@@ -129,6 +129,20 @@ const char     *nl_network_get_cell_func    (NlNetwork  *net,
 const double   *nl_network_get_cell_values  (NlNetwork  *net,
                                              guint       gid);
 
+/* Stimulus-source parameters given as string functions (IClamp "amp": "0.1 + 0.1*post_ynorm"),
+ * evaluated for each stimulus: the names for stimulation rule `rule`, and one stimulus's
+ * values in that order. */
+guint           nl_network_get_n_stim_funcs (NlNetwork  *net,
+                                             guint       rule);
+const char     *nl_network_get_stim_func    (NlNetwork  *net,
+                                             guint       rule,
+                                             guint       index);
+const double   *nl_network_get_stim_values  (NlNetwork  *net,
+                                             guint       stim);
+/* The rule labelled `label` (connParams or stimTargetParams key), or -1. */
+int             nl_network_find_rule        (NlNetwork  *net,
+                                             const char *label);
+
 /* The NetCons from `gid` (analyses walk connections by source): indices into the
  * by-target order, computed on first use (8 bytes per NetCon). */
 guint64         nl_network_conns_from_cell  (NlNetwork  *net,

@@ -267,6 +267,9 @@ validate_value (V *v, const NlSchemaKey *key, JsonNode *node, GString *path)
       const char *str = json_node_get_string (node);
       if (key->choices)
         check_choice (v, key->choices, str, path->str);
+      /* NetPyNE's one special string: a NetStim rate set while the simulation runs. */
+      else if (g_str_equal (str, "variable") && g_str_equal (key->name, "rate"))
+        ;
       else if ((key->kinds & NL_K_FUNC) && !(key->kinds & NL_K_STR))
         check_function (v, key, key->ctx, str, path->str);
     }

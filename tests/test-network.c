@@ -263,6 +263,59 @@ test_subconn_distance (void)
     }
 }
 
+/* Stimulus-source parameters as string functions are evaluated for each stimulated cell. */
+static void
+test_stim_functions (void)
+{
+  const char *model =
+    "{\"netParams\": {"
+    " \"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 5}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 10, \"diam\": 10}}}}},"
+    " \"synMechParams\": {\"exc\": {\"mod\": \"ExpSyn\"}},"
+    " \"stimSourceParams\": {\"ic\": {\"type\": \"IClamp\", \"del\": 5, \"amp\": \"0.1 + 0.1*post_ynorm\","
+    "                                 \"dur\": \"uniform(100, 200)\"},"
+    "                        \"ns\": {\"type\": \"NetStim\", \"rate\": \"variable\", \"noise\": 0.5}},"
+    " \"stimTargetParams\": {\"ic->A\": {\"source\": \"ic\", \"conds\": {\"pop\": \"A\"}, \"sec\": \"soma\", \"loc\": 0.5},"
+    "                        \"ns->A\": {\"source\": \"ns\", \"conds\": {\"pop\": \"A\"}, \"synMech\": \"exc\"}}"
+    "}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  g_autoptr(NlNetwork) net = NULL;
+  int ic, ns;
+  guint seen = 0;
+
+  g_assert_no_error (error);
+  /* 'variable' is NetPyNE's run-time rate, not a function. */
+  g_assert_cmpuint (nl_spec_validate (spec, problems), ==, 0);
+  net = nl_build_network (spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  ic = nl_network_find_rule (net, "ic->A");
+  ns = nl_network_find_rule (net, "ns->A");
+  g_assert_cmpint (ic, >=, 0);
+  g_assert_cmpint (ns, >, ic);
+  g_assert_cmpint (nl_network_find_rule (net, "nothing"), ==, -1);
+  g_assert_cmpuint (nl_network_get_n_stim_funcs (net, ic), ==, 2);
+  g_assert_cmpstr (nl_network_get_stim_func (net, ic, 0), ==, "amp");
+  g_assert_cmpstr (nl_network_get_stim_func (net, ic, 1), ==, "dur");
+  g_assert_cmpuint (nl_network_get_n_stim_funcs (net, ns), ==, 0);
+  g_assert_cmpuint (nl_network_get_n_stims (net), ==, 10);
+  g_assert_cmpuint (nl_network_get_n_stim_conns (net), ==, 5);
+  for (guint i = 0; i < nl_network_get_n_stims (net); i++)
+    {
+      NlNetStim st;
+      nl_network_get_stim (net, i, &st);
+      if ((int) st.rule != ic)
+        continue;
+      const double *v = nl_network_get_stim_values (net, i);
+      g_assert_cmpfloat (v[0], ==, 0.1 + 0.1 * nl_network_get_coords (net, NL_COORD_YNORM)[st.cell]);
+      g_assert_cmpfloat (v[1], >=, 100);
+      g_assert_cmpfloat (v[1], <, 200);
+      seen++;
+    }
+  g_assert_cmpuint (seen, ==, 5);
+}
+
 static void
 test_gap_junction_rules (void)
 {
@@ -302,5 +355,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/subconn-uniform", test_subconn_uniform);
   g_test_add_func ("/network/gap-junction-rules", test_gap_junction_rules);
   g_test_add_func ("/network/subconn-distance", test_subconn_distance);
+  g_test_add_func ("/network/stim-functions", test_stim_functions);
   return g_test_run ();
 }

@@ -311,6 +311,24 @@ place_pop (Build *b, guint index, const char *name, JsonObject *p, GArray *out, 
 
 /* ---- cell rules ------------------------------------------------------------------------ */
 
+static double
+pt3d_length (JsonArray *pts)
+{
+  double len = 0;
+  for (guint i = 1; i < json_array_get_length (pts); i++)
+    {
+      JsonArray *a = json_array_get_array_element (pts, i - 1), *c = json_array_get_array_element (pts, i);
+      double d2 = 0;
+      for (guint k = 0; a && c && k < 3 && k < json_array_get_length (a) && k < json_array_get_length (c); k++)
+        {
+          double u = json_array_get_double_element (c, k) - json_array_get_double_element (a, k);
+          d2 += u * u;
+        }
+      len += sqrt (d2);
+    }
+  return len;
+}
+
 static CellRule *
 cell_rule_new (Build *b, const char *label, JsonObject *params)
 {
@@ -327,6 +345,7 @@ cell_rule_new (Build *b, const char *label, JsonObject *params)
   r->sec_len = g_array_new (FALSE, FALSE, sizeof (double));
   r->sec_nseg = g_array_new (FALSE, FALSE, sizeof (guint));
   r->weight_norm = g_ptr_array_new ();
+  r->pt3d = g_ptr_array_new ();
   r->sec_parent = g_array_new (FALSE, FALSE, sizeof (int));
   r->sec_parent_x = g_array_new (FALSE, FALSE, sizeof (double));
   r->sec_child_x = g_array_new (FALSE, FALSE, sizeof (double));
@@ -350,6 +369,14 @@ cell_rule_new (Build *b, const char *label, JsonObject *params)
           g_array_append_val (r->sec_nseg, nseg);
           g_ptr_array_add (r->weight_norm, wn && JSON_NODE_HOLDS_ARRAY (wn) ? json_node_get_array (wn) : NULL);
           r->has_weight_norm |= wn && JSON_NODE_HOLDS_ARRAY (wn);
+          {
+            JsonNode *pt = geom ? json_object_get_member (geom, "pt3d") : NULL;
+            g_ptr_array_add (r->pt3d, pt && JSON_NODE_HOLDS_ARRAY (pt) && json_array_get_length (json_node_get_array (pt)) > 0 ?
+                                      json_node_get_array (pt) : NULL);
+            /* With 3-D points NEURON takes the length from them. */
+            if (r->pt3d->pdata[r->pt3d->len - 1])
+              g_array_index (r->sec_len, double, r->sec_len->len - 1) = pt3d_length (r->pt3d->pdata[r->pt3d->len - 1]);
+          }
           if (g_str_equal (name, "soma") || r->default_sec < 0)
             r->default_sec = idx;
         }

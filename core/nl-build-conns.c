@@ -60,9 +60,15 @@ typedef struct {
   GPtrArray  *secs_of;           /* per cell rule: GArray of section indices */
   guint16    *group;             /* groupSynMechs as synMech name indices */
   guint       n_group;
-  gboolean    by_distance;       /* density {type: distance}: every synapse to one place */
-  guint      *target_sec;        /* per cell rule, by_distance */
+  enum { SUB_UNIFORM, SUB_PATH, SUB_CARTESIAN, SUB_MAP1D, SUB_MAP2D } kind;
+  guint      *target_sec;        /* SUB_PATH: per cell rule, the one place all synapses go */
   double     *target_loc;
+  char       *ref_sec;           /* SUB_CARTESIAN */
+  double      ref_seg, target_distance;
+  GArray     *grid_x, *grid_y;   /* maps (µm) */
+  GArray     *grid_values;       /* 1D: per y; 2D: x-major, grid_x->len × grid_y->len */
+  gboolean    has_fixed_soma_y;
+  double      fixed_soma_y;
 } SubRule;
 
 typedef struct {
@@ -687,6 +693,277 @@ weight_norm_of (const CellRule *cr, guint sec, double loc)
   return 1;
 }
 
+/* ---- where synapses go: 3-D positions of segments ------------------------------------------ */
+
+/* NetPyNE's posFromLoc: the point at fraction x of the section's 3-D path, after NetPyNE has
+ * placed the pt3d points at the cell (pt3dRelativeToCellLocation, y inverted when
+ * invertedYCoord). FALSE when the section has no pt3d. */
+static gboolean
+seg_position (Build *b, const CellRule *cr, int pos, double x, guint gid, double out[3])
+{
+  JsonArray *pts = cr->pt3d->pdata[pos];
+  guint n = pts ? json_array_get_length (pts) : 0;
+  double off[3] = { 0, 0, 0 }, arc = 0, prev[3] = { 0 }, total = 0;
+  g_autofree double *arcs = NULL;
+  g_autofree double *xyz = NULL;
+
+  if (n == 0)
+    return FALSE;
+  if (b->pt3d_relative)
+    {
+      off[0] = b->net->coords[NL_COORD_X][gid];
+      off[1] = b->inverted_y ? -b->net->coords[NL_COORD_Y][gid] : b->net->coords[NL_COORD_Y][gid];
+      off[2] = b->net->coords[NL_COORD_Z][gid];
+    }
+  arcs = g_new (double, n);
+  xyz = g_new (double, 3 * n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (pts, i);
+      JsonArray *p = JSON_NODE_HOLDS_ARRAY (e) ? json_node_get_array (e) : NULL;
+      for (int c = 0; c < 3; c++)
+        {
+          double v = 0;
+          if (p && json_array_get_length (p) > (guint) c)
+            nl_json_number (json_array_get_element (p, c), &v);
+          xyz[3 * i + c] = v + off[c];
+        }
+      if (i)
+        arc += sqrt ((xyz[3 * i] - prev[0]) * (xyz[3 * i] - prev[0]) +
+                     (xyz[3 * i + 1] - prev[1]) * (xyz[3 * i + 1] - prev[1]) +
+                     (xyz[3 * i + 2] - prev[2]) * (xyz[3 * i + 2] - prev[2]));
+      arcs[i] = arc;
+      memcpy (prev, &xyz[3 * i], sizeof prev);
+    }
+  total = arc;
+  double want = x * total;
+  for (guint i = 0; i < n; i++)
+    if (arcs[i] >= want)
+      {
+        if (arcs[i] == want || i == 0)
+          memcpy (out, &xyz[3 * i], 3 * sizeof (double));
+        else
+          {
+            double t = (want - arcs[i - 1]) / (arcs[i] - arcs[i - 1]);
+            for (int c = 0; c < 3; c++)
+              out[c] = xyz[3 * (i - 1) + c] + t * (xyz[3 * i + c] - xyz[3 * (i - 1) + c]);
+          }
+        return TRUE;
+      }
+  memcpy (out, &xyz[3 * (n - 1)], 3 * sizeof (double));
+  return TRUE;
+}
+
+/* The two grid points nearest to v, as NetPyNE's argsort()[:2], returned as (lower index,
+ * higher index). */
+static void
+nearest_two (GArray *grid, double v, guint *lo, guint *hi)
+{
+  guint a = 0, b = 0;
+
+  /* A stable sort of the distances: the first two. */
+  double da = INFINITY, db = INFINITY;
+  for (guint i = 0; i < grid->len; i++)
+    {
+      double d = fabs (g_array_index (grid, double, i) - v);
+      if (d < da)
+        {
+          db = da, b = a;
+          da = d, a = i;
+        }
+      else if (d < db)
+        db = d, b = i;
+    }
+  *lo = MIN (a, b);
+  *hi = MAX (a, b);
+}
+
+/* Python's round(): halves to even. */
+static double
+py_round (double v)
+{
+  return rint (v);
+}
+
+static gboolean
+place_synapses (Build *b, SubRule *sr, CellRule *cr, int cell_rule, GArray *secs, guint post, guint n,
+                GArray *dest_sec, GArray *dest_loc, Out *out)
+{
+  switch (sr->kind)
+    {
+    case SUB_UNIFORM:
+      for (guint i = 0; i < n; i++)
+        {
+          guint pos = 0;
+          double loc = 0.5;
+          distribute_uniformly (cr, (const guint *) secs->data, secs->len, i, n, &pos, &loc);
+          g_array_append_val (dest_sec, g_array_index (secs, guint, pos));
+          g_array_append_val (dest_loc, loc);
+        }
+      return TRUE;
+
+    case SUB_PATH:
+      for (guint i = 0; i < n; i++)
+        {
+          g_array_append_val (dest_sec, sr->target_sec[cell_rule]);
+          g_array_append_val (dest_loc, sr->target_loc[cell_rule]);
+        }
+      return TRUE;
+
+    case SUB_CARTESIAN:
+      {
+        /* The segment whose straight-line distance from the reference point is closest to
+         * the target (NetPyNE's scan; later ties win). */
+        guint ref_idx = GPOINTER_TO_UINT (g_hash_table_lookup (b->net->name_index[NL_NAME_SEC],
+                                                               sr->ref_sec ? sr->ref_sec : ""));
+        int ref_pos = ref_idx ? sec_position (cr, ref_idx - 1) : -1;
+        double p0[3], best = sr->target_distance, loc_best = sr->ref_seg;
+        guint sec_best;
+        if (ref_pos < 0)
+          ref_pos = cr->default_sec >= 0 ? sec_position (cr, cr->default_sec) : 0;
+        sec_best = g_array_index (cr->secs, guint, ref_pos);
+        if (!seg_position (b, cr, ref_pos, sr->ref_seg, post, p0))
+          goto no_shape;
+        for (guint i = 0; i < secs->len; i++)
+          {
+            int pos = sec_position (cr, g_array_index (secs, guint, i));
+            guint nseg = MAX (1, g_array_index (cr->sec_nseg, guint, pos));
+            for (guint k = 0; k < nseg; k++)
+              {
+                double p[3], x = (k + 0.5) / nseg;
+                if (!seg_position (b, cr, pos, x, post, p))
+                  goto no_shape;
+                double d = sqrt ((p[0] - p0[0]) * (p[0] - p0[0]) + (p[1] - p0[1]) * (p[1] - p0[1]) +
+                                 (p[2] - p0[2]) * (p[2] - p0[2]));
+                if (fabs (d - sr->target_distance) <= best)
+                  {
+                    best = fabs (d - sr->target_distance);
+                    sec_best = g_array_index (secs, guint, i);
+                    loc_best = x;
+                  }
+              }
+          }
+        for (guint i = 0; i < n; i++)
+          {
+            g_array_append_val (dest_sec, sec_best);
+            g_array_append_val (dest_loc, loc_best);
+          }
+        return TRUE;
+      }
+
+    case SUB_MAP1D:
+    case SUB_MAP2D:
+      {
+        /* Synapse density interpolated from the grid at each segment, scaled to the number
+         * of synapses, rounded, the remainder given to the largest rounding losses. */
+        int soma = sec_position (cr, GPOINTER_TO_UINT (g_hash_table_lookup (b->net->name_index[NL_NAME_SEC], "soma")) - 1);
+        double soma_p[3], total = 0, scale;
+        g_autoptr(GArray) nsyn = g_array_new (FALSE, FALSE, sizeof (double));
+        g_autoptr(GArray) seg_sec = g_array_new (FALSE, FALSE, sizeof (guint));
+        g_autoptr(GArray) seg_x = g_array_new (FALSE, FALSE, sizeof (double));
+        guint made = 0;
+
+        if (soma < 0 || !g_hash_table_contains (b->net->name_index[NL_NAME_SEC], "soma"))
+          {
+            if (!out->error)
+              out->error = g_strdup_printf ("%s: a density map needs a section named soma on cell %u", sr->path, post);
+            return FALSE;
+          }
+        if (!seg_position (b, cr, soma, 0.5, post, soma_p))
+          goto no_shape;
+        for (guint i = 0; i < secs->len; i++)
+          {
+            int pos = sec_position (cr, g_array_index (secs, guint, i));
+            guint nseg = MAX (1, g_array_index (cr->sec_nseg, guint, pos));
+            double len = g_array_index (cr->sec_len, double, pos);
+            for (guint k = 0; k < nseg; k++)
+              {
+                double p[3], x = (k + 0.5) / nseg, sigma = 0;
+                guint j1, j2;
+                if (!seg_position (b, cr, pos, x, post, p))
+                  goto no_shape;
+                double shift_y = sr->has_fixed_soma_y ? soma_p[1] - sr->fixed_soma_y : 0;
+                g_autoptr(GArray) gy = g_array_sized_new (FALSE, FALSE, sizeof (double), sr->grid_y->len);
+                for (guint q = 0; q < sr->grid_y->len; q++)
+                  {
+                    double v = g_array_index (sr->grid_y, double, q) + shift_y;
+                    g_array_append_val (gy, v);
+                  }
+                nearest_two (gy, p[1], &j1, &j2);
+                double y1 = g_array_index (gy, double, j1), y2 = g_array_index (gy, double, j2);
+                if (sr->kind == SUB_MAP1D)
+                  {
+                    if (y1 != y2)
+                      sigma = (g_array_index (sr->grid_values, double, j1) * (y2 - p[1]) +
+                               g_array_index (sr->grid_values, double, j2) * (p[1] - y1)) / (y2 - y1);
+                  }
+                else
+                  {
+                    g_autoptr(GArray) gx = g_array_sized_new (FALSE, FALSE, sizeof (double), sr->grid_x->len);
+                    guint i1, i2, ny = sr->grid_y->len;
+                    for (guint q = 0; q < sr->grid_x->len; q++)
+                      {
+                        double v = g_array_index (sr->grid_x, double, q) - soma_p[0];
+                        g_array_append_val (gx, v);
+                      }
+                    nearest_two (gx, p[0], &i1, &i2);
+                    double x1 = g_array_index (gx, double, i1), x2 = g_array_index (gx, double, i2);
+                    const double *gv = (const double *) sr->grid_values->data;
+                    if (x1 != x2 && y1 != y2)
+                      sigma = (gv[i1 * ny + j1] * (x2 - p[0]) * (y2 - p[1]) + gv[i2 * ny + j1] * (p[0] - x1) * (y2 - p[1]) +
+                               gv[i1 * ny + j2] * (x2 - p[0]) * (p[1] - y1) + gv[i2 * ny + j2] * (p[0] - x1) * (p[1] - y1)) /
+                              ((x2 - x1) * (y2 - y1));
+                  }
+                double ns = sigma * len / nseg;
+                guint s_idx = g_array_index (secs, guint, i);
+                g_array_append_val (nsyn, ns);
+                g_array_append_val (seg_sec, s_idx);
+                g_array_append_val (seg_x, x);
+                total += ns;
+              }
+          }
+        scale = total > 0 ? (double) n / total : 0;
+        g_autofree guint *count = g_new0 (guint, MAX (nsyn->len, 1));
+        g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint));
+        g_autofree double *diff = g_new0 (double, MAX (nsyn->len, 1));
+        for (guint i = 0; i < nsyn->len; i++)
+          {
+            double orig = g_array_index (nsyn, double, i) * scale;
+            double r = py_round (orig);
+            count[i] = r > 0 ? (guint) r : 0;
+            made += count[i];
+            diff[i] = orig - r;
+            if (diff[i] > 0)
+              g_array_append_val (order, i);
+          }
+        /* Largest loss first; a stable insertion sort keeps equal losses in segment order. */
+        for (guint i = 1; i < order->len; i++)
+          for (guint j = i; j > 0 && diff[g_array_index (order, guint, j - 1)] < diff[g_array_index (order, guint, j)]; j--)
+            {
+              guint t = g_array_index (order, guint, j);
+              g_array_index (order, guint, j) = g_array_index (order, guint, j - 1);
+              g_array_index (order, guint, j - 1) = t;
+            }
+        for (guint i = 0; made < n && i < order->len; i++, made++)
+          count[g_array_index (order, guint, i)]++;
+        for (guint i = 0; i < nsyn->len; i++)
+          for (guint k = 0; k < count[i]; k++)
+            {
+              g_array_append_val (dest_sec, g_array_index (seg_sec, guint, i));
+              g_array_append_val (dest_loc, g_array_index (seg_x, double, i));
+            }
+        return TRUE;
+      }
+    }
+  return TRUE;
+
+no_shape:
+  if (!out->error)
+    out->error = g_strdup_printf ("%s: placing synapses by position needs 3-D points (geom.pt3d) in every "
+                                  "section of cellParams.%s", sr->path, cr->label);
+  return FALSE;
+}
+
 /* NetPyNE's subcellularConn with density 'uniform': the synapses onto `post` from the
  * rule's presynaptic cells are spread evenly over the rule's sections; synMechs grouped by
  * groupSynMechs move together. */
@@ -745,34 +1022,37 @@ redistribute (Conns *cs, SubRule *sr, guint post, Out *out, guint64 start)
   if (leaders->len == 0)
     return;
   g_array_sort_with_data (leaders, compare_moved, net);
-  for (guint i = 0; i < leaders->len; i++)
+
+  /* Where each leader goes, in sorted order; a leader past the end of a map's list stays. */
+  g_autoptr(GArray) dest_sec = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) dest_loc = g_array_new (FALSE, FALSE, sizeof (double));
+  if (!place_synapses (cs->b, sr, cr, pop->cell_rule, secs, post, leaders->len, dest_sec, dest_loc, out))
+    return;
+
+  g_autofree gint64 *rank = g_new (gint64, end - start);
+  for (guint64 i = 0; i < end - start; i++)
+    rank[i] = -1;
+  for (guint i = 0; i < leaders->len && i < dest_sec->len; i++)
+    rank[g_array_index (leaders, Moved, i).index - start] = i;
+  for (guint64 j = start; j < end; j++)
     {
-      Moved *m = &g_array_index (leaders, Moved, i);
-      guint pos = 0, sec;
-      double loc = 0.5;
-      if (sr->by_distance)
+      gint64 lead = leader_of[j - start];
+      gint64 r = lead == -1 ? rank[j - start] : lead >= 0 ? rank[lead - start] : -1;
+      if (r < 0)
+        continue;
+      guint sec = g_array_index (dest_sec, guint, r);
+      double loc = g_array_index (dest_loc, double, r);
+      guint32 *meta = &g_array_index (out->meta, guint32, j);
+      float *l = &g_array_index (out->loc, float, j);
+      float *w = &g_array_index (out->weight, float, j);
+      if (cr->has_weight_norm)
         {
-          sec = sr->target_sec[pop->cell_rule];
-          loc = sr->target_loc[pop->cell_rule];
+          double old_norm = weight_norm_of (cr, *meta & (NL_MAX_SECS - 1), *l);
+          if (old_norm != 0)
+            *w = *w / old_norm * weight_norm_of (cr, sec, loc);
         }
-      else
-        {
-          distribute_uniformly (cr, (const guint *) secs->data, secs->len, i, leaders->len, &pos, &loc);
-          sec = g_array_index (secs, guint, pos);
-        }
-      for (guint64 j = start; j < end; j++)
-        if ((guint64) j == m->index || leader_of[j - start] == (gint64) m->index)
-          {
-            guint32 *meta = &g_array_index (out->meta, guint32, j);
-            float *l = &g_array_index (out->loc, float, j);
-            float *w = &g_array_index (out->weight, float, j);
-            double old_norm = weight_norm_of (cr, *meta & (NL_MAX_SECS - 1), *l);
-            double new_norm = weight_norm_of (cr, sec, loc);
-            if (cr->has_weight_norm && old_norm != 0)
-              *w = *w / old_norm * new_norm;
-            *meta = (*meta & ~(guint32) (NL_MAX_SECS - 1)) | sec;
-            *l = loc;
-          }
+      *meta = (*meta & ~(guint32) (NL_MAX_SECS - 1)) | sec;
+      *l = loc;
     }
 }
 
@@ -788,6 +1068,10 @@ sub_rule_free (SubRule *sr)
   g_free (sr->group);
   g_free (sr->target_sec);
   g_free (sr->target_loc);
+  g_free (sr->ref_sec);
+  g_clear_pointer (&sr->grid_x, g_array_unref);
+  g_clear_pointer (&sr->grid_y, g_array_unref);
+  g_clear_pointer (&sr->grid_values, g_array_unref);
   g_free (sr);
 }
 
@@ -806,16 +1090,21 @@ sub_rule_new (Build *b, const char *label, JsonObject *params, GError **error)
   JsonObject *dobj = density && JSON_NODE_HOLDS_OBJECT (density) ? json_node_get_object (density) : NULL;
   const char *dtype = nl_json_obj_string (dobj, "type");
   const char *coord = nl_json_obj_string (dobj, "coord");
-  gboolean by_distance = dtype && g_str_equal (dtype, "distance") && !(coord && g_str_equal (coord, "cartesian"));
-  if (!by_distance &&
-      !(density && JSON_NODE_HOLDS_VALUE (density) && json_node_get_value_type (density) == G_TYPE_STRING &&
-        g_str_equal (json_node_get_string (density), "uniform")))
+  int kind = -1;
+
+  if (density && JSON_NODE_HOLDS_VALUE (density) && json_node_get_value_type (density) == G_TYPE_STRING &&
+      g_str_equal (json_node_get_string (density), "uniform"))
+    kind = SUB_UNIFORM;
+  else if (dtype && g_str_equal (dtype, "distance"))
+    kind = coord && g_str_equal (coord, "cartesian") ? SUB_CARTESIAN : SUB_PATH;
+  else if (dtype && g_str_equal (dtype, "1Dmap"))
+    kind = SUB_MAP1D;
+  else if (dtype && g_str_equal (dtype, "2Dmap"))
+    kind = SUB_MAP2D;
+  if (kind < 0)
     {
-      g_autofree char *dpath = g_strconcat (path, ".density", NULL);
-      nl_problems_add (b->problems, NL_SEVERITY_WARNING, dpath, NULL,
-                       "NetLoom redistributes synapses by density 'uniform' and by path distance so far "
-                       "(not 1Dmap, 2Dmap or cartesian distance, which need 3-D shapes); this rule is "
-                       "ignored and the synapses keep their connection rules' locations");
+      g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                   "%s.density: expected \"uniform\" or {\"type\": \"distance\" | \"1Dmap\" | \"2Dmap\", …}", path);
       return NULL;
     }
   if (!nl_build_select (b, nl_json_obj_object (params, "preConds"), &pre, pre_path, error) ||
@@ -825,7 +1114,61 @@ sub_rule_new (Build *b, const char *label, JsonObject *params, GError **error)
       return NULL;
     }
   sr = g_new0 (SubRule, 1);
+  sr->kind = kind;
   sr->path = g_steal_pointer (&path);
+  if (kind == SUB_MAP1D || kind == SUB_MAP2D)
+    {
+      JsonNode *gx = json_object_get_member (dobj, "gridX");
+      JsonNode *gy = json_object_get_member (dobj, "gridY");
+      JsonNode *gv = json_object_get_member (dobj, "gridValues");
+      guint nx = 0, ny;
+      sr->grid_x = g_array_new (FALSE, FALSE, sizeof (double));
+      sr->grid_y = g_array_new (FALSE, FALSE, sizeof (double));
+      sr->grid_values = g_array_new (FALSE, FALSE, sizeof (double));
+      for (guint i = 0; gy && JSON_NODE_HOLDS_ARRAY (gy) && i < json_array_get_length (json_node_get_array (gy)); i++)
+        {
+          double v = json_array_get_double_element (json_node_get_array (gy), i);
+          g_array_append_val (sr->grid_y, v);
+        }
+      for (guint i = 0; kind == SUB_MAP2D && gx && JSON_NODE_HOLDS_ARRAY (gx) && i < json_array_get_length (json_node_get_array (gx)); i++)
+        {
+          double v = json_array_get_double_element (json_node_get_array (gx), i);
+          g_array_append_val (sr->grid_x, v);
+        }
+      ny = sr->grid_y->len;
+      nx = sr->grid_x->len;
+      /* 1D: one value per y; 2D: gridValues[ix][iy]. */
+      for (guint i = 0; gv && JSON_NODE_HOLDS_ARRAY (gv) && i < json_array_get_length (json_node_get_array (gv)); i++)
+        {
+          JsonNode *e = json_array_get_element (json_node_get_array (gv), i);
+          double v = 0;
+          if (JSON_NODE_HOLDS_ARRAY (e))
+            for (guint j = 0; j < json_array_get_length (json_node_get_array (e)); j++)
+              {
+                v = json_array_get_double_element (json_node_get_array (e), j);
+                g_array_append_val (sr->grid_values, v);
+              }
+          else if (nl_json_number (e, &v))
+            g_array_append_val (sr->grid_values, v);
+        }
+      if (ny < 2 || (kind == SUB_MAP2D && nx < 2) || sr->grid_values->len != (kind == SUB_MAP2D ? nx * ny : ny))
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                       "%s.density: a %s needs gridY%s (at least 2 points each) and gridValues of %s",
+                       sr->path, dtype, kind == SUB_MAP2D ? " and gridX" : "",
+                       kind == SUB_MAP2D ? "len(gridX) lists of len(gridY) values" : "one value per gridY point");
+          sub_rule_free (sr);
+          return NULL;
+        }
+      sr->has_fixed_soma_y = json_object_has_member (dobj, "fixedSomaY");
+      sr->fixed_soma_y = nl_json_obj_number (dobj, "fixedSomaY", 0);
+    }
+  if (kind == SUB_CARTESIAN)
+    {
+      sr->ref_sec = g_strdup (nl_json_obj_string (dobj, "ref_sec"));
+      sr->ref_seg = nl_json_obj_number (dobj, "ref_seg", 0.5);
+      sr->target_distance = nl_json_obj_number (dobj, "target_distance", 0);
+    }
   sr->is_pre = g_new0 (guint8, MAX (b->net->n_cells, 1));
   sr->is_post = g_new0 (guint8, MAX (b->net->n_cells, 1));
   for (guint i = 0; i < pre.n; i++)
@@ -846,14 +1189,13 @@ sub_rule_new (Build *b, const char *label, JsonObject *params, GError **error)
         }
       g_ptr_array_add (sr->secs_of, a);
     }
-  if (by_distance)
+  if (kind == SUB_PATH)
     {
       /* The segment centre whose path distance from the reference point is closest to the
        * target, NetPyNE's scan (later ties win); the same for every cell of a cell rule. */
       const char *ref = nl_json_obj_string (dobj, "ref_sec");
       double ref_x = nl_json_obj_number (dobj, "ref_seg", 0.5);
       double target = nl_json_obj_number (dobj, "target_distance", 0);
-      sr->by_distance = TRUE;
       sr->target_sec = g_new (guint, MAX (b->cell_rules->len, 1));
       sr->target_loc = g_new (double, MAX (b->cell_rules->len, 1));
       for (guint c = 0; c < b->cell_rules->len; c++)

@@ -23,6 +23,8 @@ typedef struct {
   gboolean        allow_weight0;
   gboolean        conn_random_sec;  /* connRandomSecFromList */
   gboolean        distribute_syns;  /* distributeSynsUniformly */
+  gboolean        pt3d_relative;    /* pt3dRelativeToCellLocation */
+  gboolean        inverted_y;       /* invertedYCoord */
 
   /* Per cell rule (index = NlNetPop.cell_rule): its sections in order, and the section
    * lists (name → GArray of section name indices). */
@@ -37,6 +39,7 @@ typedef struct {
   GArray     *sec_len;    /* double L of each section, for distributing synapses */
   GArray     *sec_nseg;   /* guint nseg */
   GPtrArray  *weight_norm;/* JsonArray* or NULL per section */
+  GPtrArray  *pt3d;       /* JsonArray* of [x, y, z, diam] or NULL per section */
   gboolean    has_weight_norm;
   GArray     *sec_parent; /* int: position of the parent section in `secs`, -1 for a root */
   GArray     *sec_parent_x; /* double: where on the parent it attaches (topol.parentX) */

@@ -259,6 +259,7 @@ cell_rule_free (gpointer p)
   g_array_unref (r->sec_len);
   g_array_unref (r->sec_nseg);
   g_ptr_array_unref (r->weight_norm);
+  g_ptr_array_unref (r->pt3d);
   g_array_unref (r->sec_parent);
   g_array_unref (r->sec_parent_x);
   g_array_unref (r->sec_child_x);
@@ -300,6 +301,8 @@ nl_build_network (NlSpec               *spec,
   b.allow_weight0 = nl_spec_get_double (spec, "simConfig.allowConnsWithWeight0", 1) != 0;
   b.conn_random_sec = nl_spec_get_double (spec, "simConfig.connRandomSecFromList", 1) != 0;
   b.distribute_syns = nl_spec_get_double (spec, "simConfig.distributeSynsUniformly", 1) != 0;
+  b.pt3d_relative = nl_spec_get_double (spec, "simConfig.pt3dRelativeToCellLocation", 1) != 0;
+  b.inverted_y = nl_spec_get_double (spec, "simConfig.invertedYCoord", 1) != 0;
   b.cell_rules = g_ptr_array_new_with_free_func (cell_rule_free);
 
   if (!nl_build_cells (&b, error) || !nl_build_conns (&b, error) || !nl_build_stims (&b, error))

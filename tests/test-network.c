@@ -316,6 +316,130 @@ test_stim_functions (void)
   g_assert_cmpuint (seen, ==, 5);
 }
 
+/* density 1Dmap: the density at each segment interpolated from the grid (y of its 3-D
+ * position), times length/nseg, scaled to the synapses there are, rounded (half to even),
+ * the remainder to the largest rounding losses (subconn.py). Worked by hand:
+ * densities 0.25, 0.75, 1.5, 2.5 on four 25 µm segments → 6.25, 18.75, 37.5, 62.5 of 125;
+ * 8 synapses → 0.4, 1.2, 2.4, 4.0 → 0, 1, 2, 4, and the missing one to segment 0. */
+static void
+test_subconn_map1d (void)
+{
+  const char *model =
+    "{\"netParams\": {"
+    " \"popParams\": {\"S\": {\"cellModel\": \"NetStim\", \"numCells\": 8, \"rate\": 10},"
+    "               \"P\": {\"cellType\": \"C\", \"numCells\": 1}},"
+    " \"cellParams\": {\"C\": {\"secs\": {"
+    "   \"soma\": {\"geom\": {\"L\": 10, \"diam\": 10, \"pt3d\": [[0, -10, 0, 10], [0, 0, 0, 10]]}},"
+    "   \"dend\": {\"geom\": {\"diam\": 1, \"nseg\": 4, \"pt3d\": [[0, 0, 0, 1], [0, 100, 0, 1]]},"
+    "            \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1, \"childX\": 0}}}}},"
+    " \"synMechParams\": {\"exc\": {\"mod\": \"ExpSyn\"}},"
+    " \"connParams\": {\"S->P\": {\"preConds\": {\"pop\": \"S\"}, \"postConds\": {\"pop\": \"P\"}, \"synMech\": \"exc\"}},"
+    " \"subConnParams\": {\"map\": {\"preConds\": {\"pop\": \"S\"}, \"postConds\": {\"pop\": \"P\"}, \"sec\": \"dend\","
+    "   \"density\": {\"type\": \"1Dmap\", \"gridY\": [0, 50, 100], \"gridValues\": [0, 1, 3]}}}"
+    "}, \"simConfig\": {\"pt3dRelativeToCellLocation\": false}}";
+  const double want[8] = { 0.125, 0.375, 0.625, 0.625, 0.875, 0.875, 0.875, 0.875 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+  g_autoptr(NlNetwork) net = nl_build_network (spec, NULL, NULL, &error);
+  guint64 first, n;
+
+  g_assert_no_error (error);
+  n = nl_network_conns_of_cell (net, 8, &first);
+  g_assert_cmpuint (n, ==, 8);
+  for (guint64 i = 0; i < n; i++)
+    {
+      NlConn c;
+      nl_network_get_conn (net, first + i, &c);
+      g_assert_cmpstr (nl_network_get_name (net, NL_NAME_SEC, c.sec), ==, "dend");
+      /* Sorted by (section, location, source): source k takes the k-th place. */
+      g_assert_cmpfloat_with_epsilon (c.loc, want[c.pre], 1e-6);
+    }
+}
+
+static NlNetwork *
+build_with_subconn (const char *density)
+{
+  g_autofree char *model = g_strdup_printf (
+    "{\"netParams\": {"
+    " \"popParams\": {\"S\": {\"cellModel\": \"NetStim\", \"numCells\": 8, \"rate\": 10},"
+    "               \"P\": {\"cellType\": \"C\", \"numCells\": 1}},"
+    " \"cellParams\": {\"C\": {\"secs\": {"
+    "   \"soma\": {\"geom\": {\"L\": 10, \"diam\": 10, \"pt3d\": [[0, -10, 0, 10], [0, 0, 0, 10]]}},"
+    "   \"dend\": {\"geom\": {\"diam\": 1, \"nseg\": 4, \"pt3d\": [[0, 0, 0, 1], [0, 100, 0, 1]]},"
+    "            \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1, \"childX\": 0}}}}},"
+    " \"synMechParams\": {\"exc\": {\"mod\": \"ExpSyn\"}},"
+    " \"connParams\": {\"S->P\": {\"preConds\": {\"pop\": \"S\"}, \"postConds\": {\"pop\": \"P\"}, \"synMech\": \"exc\"}},"
+    " \"subConnParams\": {\"m\": {\"preConds\": {\"pop\": \"S\"}, \"postConds\": {\"pop\": \"P\"}, \"sec\": \"dend\","
+    "   \"density\": %s}}"
+    "}, \"simConfig\": {\"pt3dRelativeToCellLocation\": false}}", density);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+  NlNetwork *net;
+  g_assert_no_error (error);
+  net = nl_build_network (spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return net;
+}
+
+static void
+assert_locs (NlNetwork *net, const double want[8])
+{
+  guint64 first, n = nl_network_conns_of_cell (net, 8, &first);
+  g_assert_cmpuint (n, ==, 8);
+  for (guint64 i = 0; i < n; i++)
+    {
+      NlConn c;
+      nl_network_get_conn (net, first + i, &c);
+      g_assert_cmpstr (nl_network_get_name (net, NL_NAME_SEC, c.sec), ==, "dend");
+      g_assert_cmpfloat_with_epsilon (c.loc, want[c.pre], 1e-6);
+    }
+}
+
+/* 2Dmap with densities y/100 (bilinear in x and y): 3.125, 9.375, 15.625, 21.875 of 50;
+ * 8 synapses → 0.5, 1.5, 2.5, 3.5, rounded half to even → 0, 2, 2, 4. */
+static void
+test_subconn_map2d (void)
+{
+  const double want[8] = { 0.375, 0.375, 0.625, 0.625, 0.875, 0.875, 0.875, 0.875 };
+  g_autoptr(NlNetwork) net = build_with_subconn (
+    "{\"type\": \"2Dmap\", \"gridX\": [-100, 100], \"gridY\": [0, 100], \"gridValues\": [[0, 1], [0, 1]]}");
+  assert_locs (net, want);
+}
+
+/* Cartesian distance from soma(0.5) at y = -5: segment centres at 17.5, 42.5, 67.5, 92.5 µm;
+ * the target 60 picks the third. */
+static void
+test_subconn_cartesian (void)
+{
+  const double want[8] = { 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625 };
+  g_autoptr(NlNetwork) net = build_with_subconn (
+    "{\"type\": \"distance\", \"coord\": \"cartesian\", \"ref_sec\": \"soma\", \"ref_seg\": 0.5, \"target_distance\": 60}");
+  assert_locs (net, want);
+}
+
+/* Without 3-D points a map cannot be placed: an error naming the rule and the cell rule. */
+static void
+test_subconn_map_needs_shape (void)
+{
+  const char *model =
+    "{\"netParams\": {"
+    " \"popParams\": {\"P\": {\"cellType\": \"C\", \"numCells\": 2}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 10, \"diam\": 10}}}}},"
+    " \"synMechParams\": {\"exc\": {\"mod\": \"ExpSyn\"}},"
+    " \"connParams\": {\"c\": {\"preConds\": {\"pop\": \"P\"}, \"postConds\": {\"pop\": \"P\"}, \"synMech\": \"exc\"}},"
+    " \"subConnParams\": {\"m\": {\"preConds\": {\"pop\": \"P\"}, \"postConds\": {\"pop\": \"P\"},"
+    "   \"density\": {\"type\": \"2Dmap\", \"gridX\": [0, 1], \"gridY\": [0, 1], \"gridValues\": [[1, 1], [1, 1]]}}}"
+    "}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+  NlNetwork *net = nl_build_network (spec, NULL, NULL, &error);
+
+  g_assert_null (net);
+  g_assert_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "subConnParams.m"));
+  g_assert_nonnull (strstr (error->message, "pt3d"));
+}
+
 static void
 test_gap_junction_rules (void)
 {
@@ -356,5 +480,9 @@ main (int argc, char **argv)
   g_test_add_func ("/network/gap-junction-rules", test_gap_junction_rules);
   g_test_add_func ("/network/subconn-distance", test_subconn_distance);
   g_test_add_func ("/network/stim-functions", test_stim_functions);
+  g_test_add_func ("/network/subconn-map1d", test_subconn_map1d);
+  g_test_add_func ("/network/subconn-map-needs-shape", test_subconn_map_needs_shape);
+  g_test_add_func ("/network/subconn-map2d", test_subconn_map2d);
+  g_test_add_func ("/network/subconn-cartesian", test_subconn_cartesian);
   return g_test_run ();
 }

@@ -1473,18 +1473,7 @@ rule_new (Build *b, guint index, const char *label, JsonObject *params, GError *
 
   /* synMechs: a name, a list of names, or the first synMechParams entry. */
   {
-    g_autoptr(GPtrArray) names = g_ptr_array_new ();
-    if (syn && JSON_NODE_HOLDS_ARRAY (syn))
-      for (guint i = 0; i < json_array_get_length (json_node_get_array (syn)); i++)
-        g_ptr_array_add (names, (gpointer) json_array_get_string_element (json_node_get_array (syn), i));
-    else if (syn && JSON_NODE_HOLDS_VALUE (syn))
-      g_ptr_array_add (names, (gpointer) json_node_get_string (syn));
-    else
-      {
-        JsonObject *sm = nl_json_obj_object (b->np, "synMechParams");
-        g_autoptr(GList) members = sm ? json_object_get_members (sm) : NULL;
-        g_ptr_array_add (names, members ? members->data : (gpointer) "");
-      }
+    g_autoptr(GPtrArray) names = nl_build_syn_names (b, syn);
     if (names->len == 0 || names->len > NL_MAX_SYN)
       {
         g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
@@ -1509,7 +1498,7 @@ rule_new (Build *b, guint index, const char *label, JsonObject *params, GError *
     info->syn = g_new (guint16, names->len);
     info->loc = g_new (float, names->len);
     for (guint i = 0; i < names->len; i++)
-      info->syn[i] = nl_network_add_name (b->net, NL_NAME_SYN_MECH, names->pdata[i] ? names->pdata[i] : "");
+      info->syn[i] = nl_network_add_name (b->net, NL_NAME_SYN_MECH, names->pdata[i]);
   }
 
   if (!parse_value (b, r, "weight", nl_spec_get_double (b->spec, "netParams.defaultWeight", 1), list_len, &r->weight, error) ||

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "nl-build.h"
+#include "nl-json.h"
 #include "nl-expr.h"
 #include "nl-expr-ctx.h"
 #include "nl-network-private.h"
@@ -74,8 +75,12 @@ gboolean  nl_build_cells          (Build *b, GError **error);
 gboolean  nl_build_conns          (Build *b, GError **error);
 gboolean  nl_build_stims          (Build *b, GError **error);
 
+/* synMech names of a rule: a name, a list, or NetPyNE's default (the first synMechParams
+ * entry). The strings belong to the spec. */
+GPtrArray *nl_build_syn_names     (Build      *b,
+                                   JsonNode   *syn);
+
 /* Reading JSON leniently (NetPyNE's Python reads 1 and 1.0 alike). */
-gboolean  nl_json_number          (JsonNode *node, double *value);
 double    nl_json_obj_number      (JsonObject *o, const char *key, double fallback);
 const char *nl_json_obj_string    (JsonObject *o, const char *key);
 JsonObject *nl_json_obj_object    (JsonObject *o, const char *key);

@@ -70,7 +70,7 @@ nl_build_stims (Build   *b,
       NlRuleInfo *info;
       guint rule;
       g_autofree char *cond_path = g_strconcat (path, ".conds", NULL);
-      g_autoptr(GPtrArray) syn_names = g_ptr_array_new ();
+      g_autoptr(GPtrArray) syn_names = NULL;
 
       if (!t)
         continue;
@@ -118,23 +118,13 @@ nl_build_stims (Build   *b,
           }
       }
 
-      if (syn && JSON_NODE_HOLDS_ARRAY (syn))
-        for (guint i = 0; i < json_array_get_length (json_node_get_array (syn)); i++)
-          g_ptr_array_add (syn_names, (gpointer) json_array_get_string_element (json_node_get_array (syn), i));
-      else if (syn && JSON_NODE_HOLDS_VALUE (syn))
-        g_ptr_array_add (syn_names, (gpointer) json_node_get_string (syn));
-      else
-        {
-          JsonObject *sm = nl_json_obj_object (b->np, "synMechParams");
-          g_autoptr(GList) members = sm ? json_object_get_members (sm) : NULL;
-          g_ptr_array_add (syn_names, members ? members->data : (gpointer) "");
-        }
+      syn_names = nl_build_syn_names (b, syn);
       info->n_syn = MIN (syn_names->len, NL_MAX_SYN);
       info->syn = g_new (guint16, MAX (info->n_syn, 1));
       info->loc = g_new (float, MAX (info->n_syn, 1));
       for (guint i = 0; i < info->n_syn; i++)
         {
-          info->syn[i] = nl_network_add_name (net, NL_NAME_SYN_MECH, syn_names->pdata[i] ? syn_names->pdata[i] : "");
+          info->syn[i] = nl_network_add_name (net, NL_NAME_SYN_MECH, syn_names->pdata[i]);
           info->loc[i] = NAN;
         }
 

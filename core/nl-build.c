@@ -8,23 +8,6 @@ G_DEFINE_QUARK (nl-build-error-quark, nl_build_error)
 
 /* ---- lenient JSON reading ------------------------------------------------------------- */
 
-gboolean
-nl_json_number (JsonNode *node, double *value)
-{
-  if (!node || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-    case G_TYPE_DOUBLE:
-    case G_TYPE_BOOLEAN:
-      *value = json_node_get_double (node);
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
 double
 nl_json_obj_number (JsonObject *o, const char *key, double fallback)
 {
@@ -45,6 +28,29 @@ nl_json_obj_object (JsonObject *o, const char *key)
 {
   JsonNode *n = o ? json_object_get_member (o, key) : NULL;
   return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+GPtrArray *
+nl_build_syn_names (Build *b, JsonNode *syn)
+{
+  GPtrArray *names = g_ptr_array_new ();
+
+  if (syn && JSON_NODE_HOLDS_ARRAY (syn))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (syn)); i++)
+      {
+        const char *s = json_array_get_string_element (json_node_get_array (syn), i);
+        g_ptr_array_add (names, (gpointer) (s ? s : ""));
+      }
+  else if (syn && JSON_NODE_HOLDS_VALUE (syn) && json_node_get_value_type (syn) == G_TYPE_STRING)
+    g_ptr_array_add (names, (gpointer) json_node_get_string (syn));
+  else
+    {
+      /* NetPyNE's default: the first synMechParams entry. */
+      JsonObject *sm = nl_json_obj_object (b->np, "synMechParams");
+      g_autoptr(GList) members = sm ? json_object_get_members (sm) : NULL;
+      g_ptr_array_add (names, members ? members->data : (gpointer) "");
+    }
+  return names;
 }
 
 void

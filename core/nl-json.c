@@ -14,6 +14,24 @@ struct _NlJsonDoc {
   JsonParser     *parser;
 };
 
+gboolean
+nl_json_number (JsonNode *node,
+                double   *value)
+{
+  if (!node || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+    case G_TYPE_DOUBLE:
+    case G_TYPE_BOOLEAN:
+      *value = json_node_get_double (node);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 void
 nl_json_path_append_key (GString    *path,
                          const char *key)

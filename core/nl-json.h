@@ -52,6 +52,10 @@ gboolean    nl_json_doc_locate         (NlJsonDoc   *doc,
 /* Keys that appear twice in one object (json-glib keeps the last silently), as paths. */
 GPtrArray  *nl_json_doc_duplicate_keys (NlJsonDoc   *doc);
 
+/* A JSON number (or true/false, as Python reads them) as a double. */
+gboolean    nl_json_number             (JsonNode    *node,
+                                        double      *value);
+
 void        nl_json_path_append_key    (GString     *path,
                                         const char  *key);
 void        nl_json_path_append_index  (GString     *path,

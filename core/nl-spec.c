@@ -171,31 +171,8 @@ nl_spec_get_double (NlSpec     *self,
                     const char *path,
                     double      fallback)
 {
-  JsonNode *n = nl_spec_lookup (self, path);
-  if (n && JSON_NODE_HOLDS_VALUE (n))
-    {
-      GType t = json_node_get_value_type (n);
-      if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE || t == G_TYPE_BOOLEAN)
-        return json_node_get_double (n);
-    }
-  return fallback;
-}
-
-static gboolean
-node_number (JsonNode *n, double *value)
-{
-  if (!n || !JSON_NODE_HOLDS_VALUE (n))
-    return FALSE;
-  switch (json_node_get_value_type (n))
-    {
-    case G_TYPE_INT64:
-    case G_TYPE_DOUBLE:
-    case G_TYPE_BOOLEAN:
-      *value = json_node_get_double (n);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  double v;
+  return nl_json_number (nl_spec_lookup (self, path), &v) ? v : fallback;
 }
 
 gboolean
@@ -208,11 +185,11 @@ nl_spec_lookup_constant (NlSpec     *self,
 
   /* NetPyNE evaluates string functions with every netParams attribute in scope: user
    * constants and built-ins alike (tut5 divides by propVelocity). */
-  if (node_number (json_object_get_member (np, name), value))
+  if (nl_json_number (json_object_get_member (np, name), value))
     return TRUE;
   key = nl_schema_find (nl_schema_net_params, name);
   if (key && !(key->flags & NL_SF_MAP))
-    return node_number (nl_spec_schema_default (self, key), value);
+    return nl_json_number (nl_spec_schema_default (self, key), value);
   return FALSE;
 }
 

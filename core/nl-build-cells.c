@@ -1,6 +1,7 @@
 #include "nl-build-private.h"
 #include "nl-json.h"
 #include "nl-spec-private.h"
+#include "nl-vecstim.h"
 
 #include <math.h>
 #include <string.h>
@@ -605,6 +606,50 @@ eval_cell_funcs (Build *b, GError **error)
   return TRUE;
 }
 
+/* VecStim cells get their spike trains now: they are part of the network as built, the same
+ * whichever process later plays them. */
+static gboolean
+make_spike_trains (Build *b, GError **error)
+{
+  NlNetwork *net = b->net;
+  JsonObject *pops = nl_json_obj_object (b->np, "popParams");
+  double duration = nl_spec_get_double (b->spec, "simConfig.duration", 1000);
+  g_autoptr(GArray) times = NULL;
+
+  for (guint p = 0; p < net->pops->len; p++)
+    {
+      const NlNetPop *pop = &g_array_index (net->pops, NlNetPop, p);
+      JsonObject *params = nl_json_obj_object (pops, pop->name);
+      JsonNode *list = params ? json_object_get_member (params, "cellsList") : NULL;
+      g_autofree char *path = g_strdup_printf ("popParams.%s", pop->name);
+
+      if (!pop->cell_model || !g_str_equal (pop->cell_model, "VecStim") || pop->n_cells == 0)
+        continue;
+      if (!times)
+        {
+          times = g_array_new (FALSE, FALSE, sizeof (double));
+          net->spk_off = g_new0 (guint64, net->n_cells + 1);
+        }
+      for (guint i = 0; i < pop->n_cells; i++)
+        {
+          guint gid = pop->first + i;
+          JsonNode *e = list && JSON_NODE_HOLDS_ARRAY (list) ? json_array_get_element (json_node_get_array (list), i) : NULL;
+          g_autoptr(GArray) train = nl_vecstim_spike_times (params, e && JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL,
+                                                             i, gid, duration, b->seed_stim, path, error);
+          if (!train)
+            return FALSE;
+          g_array_append_vals (times, train->data, train->len);
+          net->spk_off[gid + 1] = train->len;
+        }
+    }
+  if (!times)
+    return TRUE;
+  for (guint g = 0; g < net->n_cells; g++)
+    net->spk_off[g + 1] += net->spk_off[g];
+  net->spk_times = (double *) g_array_free (g_steal_pointer (&times), FALSE);
+  return TRUE;
+}
+
 gboolean
 nl_build_cells (Build   *b,
                 GError **error)
@@ -682,5 +727,5 @@ nl_build_cells (Build   *b,
           net->coords[NL_COORD_X + c][gid] = pl->abs[c];
         }
     }
-  return eval_cell_funcs (b, error);
+  return eval_cell_funcs (b, error) && make_spike_trains (b, error);
 }

@@ -65,6 +65,9 @@ struct _NlNetwork {
   guint64         *cell_value_off;/* n_cells + 1 */
   double          *cell_values;
 
+  guint64         *spk_off;       /* n_cells + 1, NULL without VecStim cells */
+  double          *spk_times;
+
   GOnce            by_source_once;
   guint64         *src_off;       /* n_cells + 1 */
   guint64         *src_index;     /* n_conns */

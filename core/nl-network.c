@@ -78,6 +78,8 @@ nl_network_unref (NlNetwork *net)
   g_ptr_array_free (net->cell_funcs, TRUE);
   g_free (net->cell_value_off);
   g_free (net->cell_values);
+  g_free (net->spk_off);
+  g_free (net->spk_times);
   g_free (net->src_off);
   g_free (net->src_index);
   g_array_free (net->pops, TRUE);
@@ -411,4 +413,19 @@ nl_network_find_rule (NlNetwork  *net,
     if (g_str_equal (((NlRuleInfo *) net->rules->pdata[i])->pub.label, label))
       return i;
   return -1;
+}
+
+const double *
+nl_network_get_spike_times (NlNetwork *net,
+                            guint      gid,
+                            guint     *n)
+{
+  g_return_val_if_fail (gid < net->n_cells, NULL);
+  if (!net->spk_off || net->spk_off[gid + 1] == net->spk_off[gid])
+    {
+      *n = 0;
+      return NULL;
+    }
+  *n = net->spk_off[gid + 1] - net->spk_off[gid];
+  return net->spk_times + net->spk_off[gid];
 }

@@ -129,6 +129,13 @@ const char     *nl_network_get_cell_func    (NlNetwork  *net,
 const double   *nl_network_get_cell_values  (NlNetwork  *net,
                                              guint       gid);
 
+/* The spike train a VecStim cell will play (ms, sorted), made at build time from its
+ * population's rate/interval, spikePattern, spkTimes and pulses; NULL with n = 0 for other
+ * cells. */
+const double   *nl_network_get_spike_times  (NlNetwork  *net,
+                                             guint       gid,
+                                             guint      *n);
+
 /* Stimulus-source parameters given as string functions (IClamp "amp": "0.1 + 0.1*post_ynorm"),
  * evaluated for each stimulus: the names for stimulation rule `rule`, and one stimulus's
  * values in that order. */

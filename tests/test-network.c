@@ -440,6 +440,35 @@ test_subconn_map_needs_shape (void)
   g_assert_nonnull (strstr (error->message, "pt3d"));
 }
 
+/* VecStim cells carry their spike trains in the built network. */
+static void
+test_vecstim_trains (void)
+{
+  g_autofree char *path = nl_test_source_file ("examples/dendrite-net.json");
+  const char *files[] = { path };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load (files, 1, NULL, &error);
+  g_autoptr(NlNetwork) net = NULL;
+  const NlNetPop *drive;
+  const double *t;
+  guint n;
+
+  g_assert_no_error (error);
+  net = nl_build_network (spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  drive = nl_network_get_pop (net, nl_network_find_pop (net, "drive"));
+  /* "spkTimes": [[20, 60, 100], [40, 80]] */
+  t = nl_network_get_spike_times (net, drive->first, &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpfloat (t[0], ==, 20);
+  g_assert_cmpfloat (t[2], ==, 100);
+  t = nl_network_get_spike_times (net, drive->first + 1, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpfloat (t[1], ==, 80);
+  g_assert_null (nl_network_get_spike_times (net, 0, &n));
+  g_assert_cmpuint (n, ==, 0);
+}
+
 static void
 test_gap_junction_rules (void)
 {
@@ -484,5 +513,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/subconn-map-needs-shape", test_subconn_map_needs_shape);
   g_test_add_func ("/network/subconn-map2d", test_subconn_map2d);
   g_test_add_func ("/network/subconn-cartesian", test_subconn_cartesian);
+  g_test_add_func ("/network/vecstim-trains", test_vecstim_trains);
   return g_test_run ();
 }

@@ -116,6 +116,11 @@ place_density (Build *b, const char *path, JsonObject *p, NlRng *rng, GArray *ou
                        "%s.density: must be at least 0 cells/mm³", path);
           return FALSE;
         }
+      if (d * volume > G_MAXINT32 || (b->options->max_cells && d * volume > b->options->max_cells))
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE, "%s.density: %g cells", path, d * volume);
+          return FALSE;
+        }
       random_places (b, rng, (guint) (d * volume), lo, hi, out);
       return TRUE;
     }
@@ -162,6 +167,11 @@ place_density (Build *b, const char *path, JsonObject *p, NlRng *rng, GArray *ou
           return FALSE;
         }
       max_density = MAX (max_density, f);
+    }
+  if (volume * max_density > G_MAXINT32 || (b->options->max_cells && volume * max_density > 4.0 * b->options->max_cells))
+    {
+      g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE, "%s: up to %g cells", fpath, volume * max_density);
+      return FALSE;
     }
   guint max_cells = (guint) (volume * max_density);
   g_autofree double *cand = g_new (double, MAX (max_cells, 1));
@@ -216,7 +226,7 @@ place_grid (Build *b, const char *path, JsonObject *p, GArray *out, GError **err
       count[c] = hi[c] + 1 > lo[c] ? (guint) ceil ((hi[c] + 1 - lo[c]) / step[c]) : 0;
       n *= count[c];
     }
-  if (n > G_MAXINT32)
+  if (n > G_MAXINT32 || (b->options->max_cells && n > b->options->max_cells))
     {
       g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE,
                    "%s.gridSpacing: the grid has %" G_GUINT64_FORMAT " points", path, n);
@@ -299,6 +309,12 @@ place_pop (Build *b, guint index, const char *name, JsonObject *p, GArray *out, 
       if (n < 0 || n * scale > G_MAXINT32)
         {
           g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID, "%s.numCells: %g cells", path, n * scale);
+          return FALSE;
+        }
+      if (b->options->max_cells && n * scale > b->options->max_cells)
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE, "%s.numCells: more than %" G_GUINT64_FORMAT " cells",
+                       path, b->options->max_cells);
           return FALSE;
         }
       norm_ranges (b, p, lo, hi, given);
@@ -693,6 +709,13 @@ nl_build_cells (Build   *b,
           pop.first = before;
           if (!place_pop (b, index++, name, p, places, error))
             return FALSE;
+          if (b->options->max_cells && places->len > b->options->max_cells)
+            {
+              g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE,
+                           "popParams.%s: the network would have more than %" G_GUINT64_FORMAT " cells",
+                           name, b->options->max_cells);
+              return FALSE;
+            }
           if ((guint64) places->len >= G_MAXUINT32)
             {
               g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE, "more than 2³² cells");

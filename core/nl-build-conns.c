@@ -1277,6 +1277,9 @@ build_chunk (gpointer data, gpointer user_data)
             redistribute (cs, cs->subs[r], post, &out, start);
         guint64 end = out.pre->len;
         g_array_append_val (out.offset, end);
+        if (cs->b->options->max_conns && end > cs->b->options->max_conns && !out.error)
+          out.error = g_strdup_printf ("the network would have more than %" G_GUINT64_FORMAT " connections",
+                                       cs->b->options->max_conns);
       }
 
   /* Keep exactly what was made: the arrays' spare capacity would be a third more memory. */

@@ -26,6 +26,8 @@ typedef struct {
   NlBuildProgress  progress;
   gpointer         progress_data;
   GCancellable    *cancellable;
+  guint64          max_cells;   /* 0: no limit; more is NL_BUILD_ERROR_TOO_LARGE */
+  guint64          max_conns;   /* 0: no limit */
 } NlBuildOptions;
 
 /* Builds the network of a valid spec (run nl_spec_validate first). Warnings (a rule that

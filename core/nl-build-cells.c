@@ -21,8 +21,9 @@ typedef struct {
 } Place;
 
 /* [lo, hi) in normalised units along each axis: xRange (µm) wins over xnormRange. */
-static void
-norm_ranges (Build *b, JsonObject *p, double lo[3], double hi[3], gboolean given[3])
+static gboolean
+norm_ranges (Build *b, const char *path, JsonObject *p, double lo[3], double hi[3], gboolean given[3],
+             GError **error)
 {
   static const char *const abs_keys[] = { "xRange", "yRange", "zRange" };
   static const char *const norm_keys[] = { "xnormRange", "ynormRange", "znormRange" };
@@ -47,7 +48,15 @@ norm_ranges (Build *b, JsonObject *p, double lo[3], double hi[3], gboolean given
           hi[c] = json_array_get_double_element (json_node_get_array (n), 1);
           given[c] = TRUE;
         }
+      if (!(lo[c] <= hi[c]) || !isfinite (lo[c]) || !isfinite (hi[c]))
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                       "%s.%s: the range must be [min, max] with min ≤ max", path,
+                       json_object_has_member (p, abs_keys[c]) ? abs_keys[c] : norm_keys[c]);
+          return FALSE;
+        }
     }
+  return TRUE;
 }
 
 /* Uniform positions in the unit volume of the network's shape, then into the ranges. */
@@ -103,7 +112,8 @@ place_density (Build *b, const char *path, JsonObject *p, NlRng *rng, GArray *ou
   gboolean given[3];
   double d;
 
-  norm_ranges (b, p, lo, hi, given);
+  if (!norm_ranges (b, path, p, lo, hi, given, error))
+    return FALSE;
   for (int c = 0; c < 3; c++)
     if (given[c])
       volume *= hi[c] - lo[c];
@@ -116,7 +126,7 @@ place_density (Build *b, const char *path, JsonObject *p, NlRng *rng, GArray *ou
                        "%s.density: must be at least 0 cells/mm³", path);
           return FALSE;
         }
-      if (d * volume > G_MAXINT32 || (b->options->max_cells && d * volume > b->options->max_cells))
+      if (!(d * volume >= 0) || d * volume > G_MAXINT32 || (b->options->max_cells && d * volume > b->options->max_cells))
         {
           g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE, "%s.density: %g cells", path, d * volume);
           return FALSE;
@@ -168,7 +178,7 @@ place_density (Build *b, const char *path, JsonObject *p, NlRng *rng, GArray *ou
         }
       max_density = MAX (max_density, f);
     }
-  if (volume * max_density > G_MAXINT32 || (b->options->max_cells && volume * max_density > 4.0 * b->options->max_cells))
+  if (!(volume * max_density >= 0) || volume * max_density > G_MAXINT32 || (b->options->max_cells && volume * max_density > 4.0 * b->options->max_cells))
     {
       g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE, "%s: up to %g cells", fpath, volume * max_density);
       return FALSE;
@@ -200,7 +210,8 @@ place_grid (Build *b, const char *path, JsonObject *p, GArray *out, GError **err
   double lo[3], hi[3], step[3];
   gboolean given[3];
 
-  norm_ranges (b, p, lo, hi, given);
+  if (!norm_ranges (b, path, p, lo, hi, given, error))
+    return FALSE;
   for (int c = 0; c < 3; c++)
     {
       double s = 0;
@@ -317,7 +328,8 @@ place_pop (Build *b, guint index, const char *name, JsonObject *p, GArray *out, 
                        path, b->options->max_cells);
           return FALSE;
         }
-      norm_ranges (b, p, lo, hi, given);
+      if (!norm_ranges (b, path, p, lo, hi, given, error))
+        return FALSE;
       random_places (b, &rng, (guint) (n * scale), lo, hi, out);
       return TRUE;
     }

@@ -545,6 +545,23 @@ check_references (V *v)
             report (v, NL_SEVERITY_ERROR, path, "numCells",
                     "the population has no size: give numCells, density, gridSpacing or cellsList");
 
+          {
+            static const char *const ranges[] = { "xRange", "yRange", "zRange", "xnormRange", "ynormRange", "znormRange" };
+            for (guint k = 0; k < G_N_ELEMENTS (ranges); k++)
+              {
+                JsonNode *rn = json_object_get_member (p, ranges[k]);
+                JsonArray *ra = rn && JSON_NODE_HOLDS_ARRAY (rn) ? json_node_get_array (rn) : NULL;
+                double lo, hi;
+                if (!ra)
+                  continue;
+                if (json_array_get_length (ra) != 2 || !nl_json_number (json_array_get_element (ra, 0), &lo) ||
+                    !nl_json_number (json_array_get_element (ra, 1), &hi) || !(lo <= hi))
+                  {
+                    g_autofree char *rp = g_strconcat (path, ".", ranges[k], NULL);
+                    report (v, NL_SEVERITY_ERROR, rp, NULL, "expected a range [min, max] with min <= max");
+                  }
+              }
+          }
           ct = get_str (p, "cellType");
           cm = get_str (p, "cellModel");
           if (cm && g_strv_contains (artificial_models, cm))

@@ -112,6 +112,8 @@ static const Case cases[] = {
   { "netParams.connParams.E->E.probability", "\"0.4*exp(-dist_3D/probLengthConts)\"", NL_SEVERITY_ERROR, "connParams.E->E.probability", "probLengthConst", "unknown name 'probLengthConts'" },
   /* 37 a list where a number is expected */
   { "simConfig.duration", "[1, 2]", NL_SEVERITY_ERROR, "simConfig.duration", NULL, "got a list" },
+  /* 38 a reversed range */
+  { "netParams.popParams.E.ynormRange", "[0.8, 0.2]", NL_SEVERITY_ERROR, "popParams.E.ynormRange", NULL, "min <= max" },
 };
 
 static JsonNode *

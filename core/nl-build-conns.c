@@ -322,7 +322,7 @@ distribute_uniformly (const CellRule *cr, const guint *secs, guint n_secs, guint
 static double
 weight_norm_at (JsonArray *wn, guint nseg, double loc)
 {
-  int i = (int) round (loc * nseg) - 1;
+  int i = (int) rint (loc * nseg) - 1;   /* Python's round: halves to even */
   int n = json_array_get_length (wn);
   if (i < 0)
     i += n;
@@ -353,7 +353,7 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
   GArray *named = cr && r->secs_of ? r->secs_of->pdata[pop->cell_rule] : NULL;
   const guint *secs = named && named->len ? (const guint *) named->data : NULL;
   guint n_secs = named && named->len ? named->len : 1;
-  guint default_sec = cr && cr->default_sec >= 0 ? (guint) cr->default_sec : 0;
+  guint default_sec = cr && cr->default_sec >= 0 ? (guint) cr->default_sec : NL_SEC_NONE;
   if (!secs)
     secs = &default_sec;
   if (n_secs > 1)
@@ -602,14 +602,17 @@ static GArray *resolve_secs (Build *b, CellRule *cr, JsonNode *sec);
 static double
 path_distance (const CellRule *cr, int a, double xa, int b, double xb)
 {
+  guint n = cr->secs->len;
+  g_autofree int *chain_a = g_new (int, n + 1);
+  g_autofree double *at_a = g_new (double, n + 1);
   double up_a = 0, up_b = 0;
-  int chain_a[256], n_a = 0;
-  double at_a[256];
+  guint n_a = 0, steps = 0;
   int s;
   double x;
 
-  /* Walk a's ancestors, remembering where the path enters each. */
-  for (s = a, x = xa; s >= 0 && n_a < 256; )
+  /* Walk a's ancestors, remembering where the path enters each (at most n: the validator
+   * rejects loops, and this bound keeps a bad tree from hanging the build). */
+  for (s = a, x = xa; s >= 0 && n_a <= n; )
     {
       chain_a[n_a] = s;
       at_a[n_a++] = x;
@@ -620,13 +623,13 @@ path_distance (const CellRule *cr, int a, double xa, int b, double xb)
       s = parent;
     }
   /* Climb from b until a section of a's chain. */
-  for (s = b, x = xb; s >= 0; )
+  for (s = b, x = xb; s >= 0 && steps++ <= n; )
     {
-      for (int i = 0; i < n_a; i++)
+      for (guint i = 0; i < n_a; i++)
         if (chain_a[i] == s)
           {
             /* Below the common section, each step costs the way to the section's attached end. */
-            for (int j = 0; j < i; j++)
+            for (guint j = 0; j < i; j++)
               {
                 int sj = chain_a[j];
                 up_a += fabs (at_a[j] - g_array_index (cr->sec_child_x, double, sj)) *
@@ -1158,6 +1161,8 @@ sub_rule_new (Build *b, const char *label, JsonObject *params, GError **error)
                        sr->path, dtype, kind == SUB_MAP2D ? " and gridX" : "",
                        kind == SUB_MAP2D ? "len(gridX) lists of len(gridY) values" : "one value per gridY point");
           sub_rule_free (sr);
+          nl_gidset_clear (&pre);
+          nl_gidset_clear (&post);
           return NULL;
         }
       sr->has_fixed_soma_y = json_object_has_member (dobj, "fixedSomaY");
@@ -1265,7 +1270,10 @@ build_chunk (gpointer data, gpointer user_data)
   out.offset = g_array_sized_new (FALSE, FALSE, sizeof (guint64), c->n_posts + 1);
   g_array_append_val (out.offset, zero);
 
-  if (!g_cancellable_is_cancelled (cs->b->options->cancellable))
+  if (g_cancellable_is_cancelled (cs->b->options->cancellable))
+    for (guint i = 0; i < c->n_posts; i++)
+      g_array_append_val (out.offset, zero);
+  else
     for (guint post = c->first_post; post < c->first_post + c->n_posts && !out.error; post++)
       {
         guint64 start = out.pre->len;
@@ -1666,6 +1674,15 @@ nl_build_conns (Build   *b,
                 ri->loc[k] = NAN;
             }
         }
+    }
+
+  /* Packed NetCons hold 16-bit section and synMech indices. */
+  if (ok && (net->names[NL_NAME_SEC]->len >= NL_SEC_NONE || net->names[NL_NAME_SYN_MECH]->len > G_MAXUINT16))
+    {
+      g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE,
+                   "cellParams: more than %u section names, or synMechParams: more than %u names",
+                   NL_SEC_NONE - 1, G_MAXUINT16);
+      ok = FALSE;
     }
 
   if (ok)

@@ -168,7 +168,7 @@ nl_build_stims (Build   *b,
           double vars[NL_STIM_N_VARS], loc, k_d;
           NlNetStim st;
           NlRng rng;
-          guint sec = cr && cr->default_sec >= 0 ? (guint) cr->default_sec : 0;
+          guint sec = cr && cr->default_sec >= 0 ? (guint) cr->default_sec : NL_SEC_NONE;
 
           for (int c = 0; c < 3; c++)
             {
@@ -176,8 +176,20 @@ nl_build_stims (Build   *b,
               vars[NL_STIM_VAR_POST_XNORM + c] = net->coords[NL_COORD_XNORM + c][gid];
             }
           nl_rng_init (&rng, b->seed_stim, NL_RNG_STIM | rule << 8, gid, 0);
-          if (sec_node && JSON_NODE_HOLDS_VALUE (sec_node) && json_node_get_value_type (sec_node) == G_TYPE_STRING)
-            sec = nl_network_add_name (net, NL_NAME_SEC, json_node_get_string (sec_node));
+          /* A section of this cell, the first of a section list, else the default (soma), as
+           * NetPyNE falls back for a name the cell does not have. */
+          if (cr && sec_node && JSON_NODE_HOLDS_VALUE (sec_node) && json_node_get_value_type (sec_node) == G_TYPE_STRING)
+            {
+              const char *name = json_node_get_string (sec_node);
+              GArray *list = g_hash_table_lookup (cr->sec_lists, name);
+              guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (net->name_index[NL_NAME_SEC], name));
+              if (list && list->len)
+                sec = g_array_index (list, guint, 0);
+              else
+                for (guint q = 0; idx && q < cr->secs->len; q++)
+                  if (g_array_index (cr->secs, guint, q) == idx - 1)
+                    sec = idx - 1;
+            }
           if (!stim_value (b, t, "loc", 0.5, path, 0, vars, &rng, &loc, error))
             {
               nl_gidset_clear (&cells);

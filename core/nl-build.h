@@ -17,8 +17,8 @@ typedef enum {
   NL_BUILD_ERROR_CANCELLED,
 } NlBuildError;
 
-/* Called now and then from the building thread: phase ("cells", "connections", "stimuli")
- * and fraction done. */
+/* Called now and then with the phase ("connections") and the fraction done — from the worker
+ * threads, one call at a time: a GUI must hand it to its main loop (g_idle_add). */
 typedef void (*NlBuildProgress) (const char *phase, double fraction, gpointer user_data);
 
 typedef struct {

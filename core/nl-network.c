@@ -177,6 +177,8 @@ nl_network_get_name (NlNetwork  *net,
                      NlNameKind  kind,
                      guint       index)
 {
+  if (kind == NL_NAME_SEC && index == NL_SEC_NONE)
+    return NULL;
   g_return_val_if_fail (index < net->names[kind]->len, NULL);
   return net->names[kind]->pdata[index];
 }

@@ -46,6 +46,9 @@ typedef struct {
   gboolean    bidirectional;
 } NlNetRule;
 
+/* The section of a connection or stimulus on an artificial (point) cell, which has none. */
+#define NL_SEC_NONE 0xFFFFu
+
 /* One NetCon. */
 typedef struct {
   guint32 pre;      /* presynaptic gid; for stimulus connections the index of the NlNetStim */
@@ -55,14 +58,14 @@ typedef struct {
   float   loc;      /* 0..1 along `sec` */
   guint16 rule;     /* index into nl_network_get_rule() */
   guint16 syn;      /* index into nl_network_get_name(NL_NAME_SYN_MECH) */
-  guint16 sec;      /* index into nl_network_get_name(NL_NAME_SEC) */
+  guint16 sec;      /* index into nl_network_get_name(NL_NAME_SEC), or NL_SEC_NONE */
 } NlConn;
 
 /* One stimulus instance on one cell (NetPyNE's cell.stims entry). */
 typedef struct {
   guint32 cell;     /* gid */
   guint16 rule;     /* index into nl_network_get_rule() (an NL_RULE_STIM) */
-  guint16 sec;      /* index into the section names */
+  guint16 sec;      /* index into the section names, or NL_SEC_NONE */
   float   loc;
 } NlNetStim;
 
@@ -89,6 +92,7 @@ const double   *nl_network_get_coords      (NlNetwork  *net,
 guint           nl_network_get_n_rules     (NlNetwork  *net);
 const NlNetRule *nl_network_get_rule       (NlNetwork  *net,
                                             guint       index);
+/* NULL for NL_SEC_NONE. */
 const char     *nl_network_get_name        (NlNetwork  *net,
                                             NlNameKind  kind,
                                             guint       index);

@@ -447,6 +447,32 @@ check_cell_params (V *v, JsonObject *cell_params)
           if (topol)
             check_names (v, topol, "parentSec", sec_names, "section", path, NL_SEVERITY_ERROR);
         }
+      /* A section tree has no cycles: follow each section's parents at most n steps. */
+      {
+        guint n = json_object_get_size (secs);
+        json_object_iter_init_ordered (&sit, secs);
+        while (json_object_iter_next_ordered (&sit, &sname, &snode))
+          {
+            const char *cur = sname;
+            guint steps = 0;
+            while (cur && steps <= n)
+              {
+                JsonNode *cn = json_object_get_member (secs, cur);
+                JsonObject *topol = get_obj (cn && JSON_NODE_HOLDS_OBJECT (cn) ? json_node_get_object (cn) : NULL, "topol");
+                cur = get_str (topol, "parentSec");
+                if (cur && !json_object_has_member (secs, cur))
+                  cur = NULL;
+                steps++;
+              }
+            if (cur)
+              {
+                g_autofree char *path = g_strdup_printf ("cellParams.%s.secs.%s.topol.parentSec", label, sname);
+                report (v, NL_SEVERITY_ERROR, path, NULL,
+                        "the sections' parents form a loop; a cell is a tree with one root (e.g. soma)");
+                break;
+              }
+          }
+      }
       if (sec_lists)
         {
           JsonObjectIter lit;

@@ -43,6 +43,16 @@ member (GString *s, const char *key)
   g_string_append_c (s, ':');
 }
 
+/* A name, or null for what has none (the section of an artificial cell). */
+static void
+append_name (GString *s, const char *name)
+{
+  if (name)
+    nl_json_append_string (s, name);
+  else
+    g_string_append (s, "null");
+}
+
 static void
 write_conn (NlNetwork *net, GString *s, const NlConn *c, gboolean from_stim)
 {
@@ -60,7 +70,7 @@ write_conn (NlNetwork *net, GString *s, const NlConn *c, gboolean from_stim)
     g_string_append_printf (s, "%u", c->pre);
   g_string_append_c (s, ',');
   member (s, "sec");
-  nl_json_append_string (s, nl_network_get_name (net, NL_NAME_SEC, c->sec));
+  append_name (s, nl_network_get_name (net, NL_NAME_SEC, c->sec));
   g_string_append_c (s, ',');
   member (s, "loc");
   flt (s, c->loc);
@@ -209,7 +219,7 @@ nl_netpyne_write_net (NlSpec      *spec,
           nl_json_append_string (w.buf, rule->source_type ? rule->source_type : "");
           g_string_append_c (w.buf, ',');
           member (w.buf, "sec");
-          nl_json_append_string (w.buf, nl_network_get_name (net, NL_NAME_SEC, s.sec));
+          append_name (w.buf, nl_network_get_name (net, NL_NAME_SEC, s.sec));
           g_string_append_c (w.buf, ',');
           member (w.buf, "loc");
           flt (w.buf, s.loc);

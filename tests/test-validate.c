@@ -114,6 +114,8 @@ static const Case cases[] = {
   { "simConfig.duration", "[1, 2]", NL_SEVERITY_ERROR, "simConfig.duration", NULL, "got a list" },
   /* 38 a reversed range */
   { "netParams.popParams.E.ynormRange", "[0.8, 0.2]", NL_SEVERITY_ERROR, "popParams.E.ynormRange", NULL, "min <= max" },
+  /* 39 sections whose parents form a loop */
+  { "netParams.cellParams.PYR.secs.soma.topol", "{\"parentSec\": \"dend\"}", NL_SEVERITY_ERROR, "cellParams.PYR.secs.soma.topol.parentSec", NULL, "loop" },
 };
 
 static JsonNode *

@@ -165,8 +165,19 @@ place_density (Build *b, const char *path, JsonObject *p, NlRng *rng, GArray *ou
                    "give a number for a uniform density", fpath);
       return FALSE;
     }
-  for (double v = lo[coord]; v < hi[coord]; v += 0.001)
+  /* NetPyNE scans arange(lo, hi, 0.001) for the maximum; count the steps, so that a huge
+   * range is an error and not an endless loop. */
+  double n_steps = ceil ((hi[coord] - lo[coord]) / 0.001);
+  if (!(n_steps <= 1e7))
     {
+      g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
+                   "%s: the %s range of a density function must be normalised (0 to 1)", fpath,
+                   nl_expr_ctx_vars (NL_CTX_DENSITY)[coord]);
+      return FALSE;
+    }
+  for (guint step = 0; step < (guint) n_steps; step++)
+    {
+      double v = lo[coord] + step * 0.001;
       vars[coord] = v;
       double f = nl_expr_eval (e, vars, rng);
       if (isnan (f) || f < 0)
@@ -230,17 +241,24 @@ place_grid (Build *b, const char *path, JsonObject *p, GArray *out, GError **err
       lo[c] = given[c] ? lo[c] * b->size[c] : 0;
       hi[c] = given[c] ? hi[c] * b->size[c] : b->size[c];
     }
-  guint64 n = 1;
+  double n = 1;
   guint count[3];
   for (int c = 0; c < 3; c++)
     {
-      count[c] = hi[c] + 1 > lo[c] ? (guint) ceil ((hi[c] + 1 - lo[c]) / step[c]) : 0;
+      double k = hi[c] + 1 > lo[c] ? ceil ((hi[c] + 1 - lo[c]) / step[c]) : 0;
+      if (!(k <= G_MAXINT32))
+        {
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE,
+                       "%s.gridSpacing: %g grid points along one axis", path, k);
+          return FALSE;
+        }
+      count[c] = (guint) k;
       n *= count[c];
     }
   if (n > G_MAXINT32 || (b->options->max_cells && n > b->options->max_cells))
     {
       g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE,
-                   "%s.gridSpacing: the grid has %" G_GUINT64_FORMAT " points", path, n);
+                   "%s.gridSpacing: the grid has %g points", path, n);
       return FALSE;
     }
   for (guint i = 0; i < count[0]; i++)
@@ -392,7 +410,8 @@ cell_rule_new (Build *b, const char *label, JsonObject *params)
           /* A length given as a string function varies per cell; for spreading synapses
            * over sections NetLoom uses the rule's numbers (1 µm when not a number). */
           double len = nl_json_obj_number (geom, "L", 1);
-          guint nseg = (guint) nl_json_obj_number (geom, "nseg", 1);
+          double nseg_d = nl_json_obj_number (geom, "nseg", 1);
+          guint nseg = nseg_d >= 1 && nseg_d <= 32767 ? (guint) nseg_d : 1;
           g_array_append_val (r->secs, idx);
           g_array_append_val (r->sec_len, len);
           g_array_append_val (r->sec_nseg, nseg);

@@ -79,6 +79,7 @@ typedef struct {
   Rule      **rules;
   guint       n_rules;
   guint       n_chunks_done;
+  guint64     n_made;      /* NetCons made so far, all chunks (atomic) */
   GMutex      lock;
   char      **chunk_error; /* first error of each chunk */
   gboolean    any_loc;     /* some rule has per-connection locations */
@@ -379,7 +380,7 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
     {
       double k_d = r->syns.present ? eval_value (&r->syns, s, 0, item, vars, &rng) : 1;
       /* NetPyNE makes range(synsPerConn) NetCons: 0 makes none. */
-      guint k = isfinite (k_d) && k_d >= 0 ? (guint) rint (k_d) : 1;
+      guint k = isfinite (k_d) && k_d >= 0 && k_d <= 10000 ? (guint) rint (k_d) : 1;
 
       for (guint j = 0; j < k; j++)
         {
@@ -430,6 +431,13 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
           g_array_append_val (out->meta, meta);
           if (cs->any_loc)
             g_array_append_val (out->loc, lf);
+          if (b->options->max_conns && out->pre->len > b->options->max_conns)
+            {
+              if (!out->error)
+                out->error = g_strdup_printf ("the network would have more than %" G_GUINT64_FORMAT " connections",
+                                              b->options->max_conns);
+              return FALSE;
+            }
         }
     }
   return TRUE;
@@ -1285,7 +1293,8 @@ build_chunk (gpointer data, gpointer user_data)
             redistribute (cs, cs->subs[r], post, &out, start);
         guint64 end = out.pre->len;
         g_array_append_val (out.offset, end);
-        if (cs->b->options->max_conns && end > cs->b->options->max_conns && !out.error)
+        if (cs->b->options->max_conns && !out.error &&
+            __atomic_add_fetch (&cs->n_made, end - start, __ATOMIC_RELAXED) > cs->b->options->max_conns)
           out.error = g_strdup_printf ("the network would have more than %" G_GUINT64_FORMAT " connections",
                                        cs->b->options->max_conns);
       }

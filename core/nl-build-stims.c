@@ -226,7 +226,7 @@ nl_build_stims (Build   *b,
               return FALSE;
             }
           for (guint s = 0; s < info->n_syn; s++)
-            for (guint k = 0; k < (isfinite (k_d) && k_d >= 0 ? (guint) rint (k_d) : 1); k++)
+            for (guint k = 0; k < (isfinite (k_d) && k_d >= 0 && k_d <= 10000 ? (guint) rint (k_d) : 1); k++)
               {
                 double w, d;
                 NlConn c = { 0 };
@@ -240,6 +240,14 @@ nl_build_stims (Build   *b,
                   {
                     g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID,
                                  "%s.delay: %g ms for cell %u; a delay cannot be negative", path, d, gid);
+                    nl_gidset_clear (&cells);
+                    return FALSE;
+                  }
+                if (b->options->max_conns && net->stim_conns->len >= b->options->max_conns)
+                  {
+                    g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_TOO_LARGE,
+                                 "%s: more than %" G_GUINT64_FORMAT " stimulus connections", path,
+                                 b->options->max_conns);
                     nl_gidset_clear (&cells);
                     return FALSE;
                   }

@@ -720,6 +720,27 @@ nl_json_doc_locate (NlJsonDoc  *doc,
 }
 
 static gboolean
+many_visit (const char *path, int line, int col, gboolean dup, gpointer data)
+{
+  NlJsonPos *pos = g_hash_table_lookup (data, path);
+  if (pos)
+    {
+      /* With duplicate keys json-glib keeps the last, and so does this. */
+      pos->line = line;
+      pos->column = col;
+    }
+  return TRUE;
+}
+
+void
+nl_json_doc_locate_many (NlJsonDoc  *doc,
+                         GHashTable *paths)
+{
+  if (g_hash_table_size (paths) > 0)
+    walk (doc, FALSE, many_visit, paths);
+}
+
+static gboolean
 dup_visit (const char *path, int line, int col, gboolean dup, gpointer data)
 {
   if (dup)

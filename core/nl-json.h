@@ -49,6 +49,14 @@ gboolean    nl_json_doc_locate         (NlJsonDoc   *doc,
                                         int         *line,
                                         int         *column);
 
+/* Where many paths are, in one walk over the text: `paths` maps each wanted path (char*) to
+ * an NlJsonPos* the walk fills in (line 0 when absent). */
+typedef struct {
+  int line, column;
+} NlJsonPos;
+void        nl_json_doc_locate_many    (NlJsonDoc   *doc,
+                                        GHashTable  *paths);
+
 /* Keys that appear twice in one object (json-glib keeps the last silently), as paths. */
 GPtrArray  *nl_json_doc_duplicate_keys (NlJsonDoc   *doc);
 

@@ -167,12 +167,18 @@ assemble (Found *found, guint n, GPtrArray *problems, GError **error)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GPtrArray) dups = nl_json_doc_duplicate_keys (found[i].doc);
+      g_autoptr(GHashTable) where = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint j = 0; j < dups->len; j++)
+        g_hash_table_insert (where, g_strdup (dups->pdata[j]), g_new0 (NlJsonPos, 1));
+      nl_json_doc_locate_many (found[i].doc, where);
       for (guint j = 0; j < dups->len; j++)
         {
+          NlJsonPos *pos = g_hash_table_lookup (where, dups->pdata[j]);
           NlProblem *p = nl_problems_add (problems, NL_SEVERITY_WARNING, dups->pdata[j], NULL,
                                           "key given twice; the last one is used");
           p->file = g_strdup (nl_json_doc_get_filename (found[i].doc));
-          nl_json_doc_locate (found[i].doc, dups->pdata[j], &p->line, &p->column);
+          p->line = pos->line;
+          p->column = pos->column;
         }
     }
   return spec;

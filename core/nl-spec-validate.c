@@ -824,41 +824,86 @@ nl_spec_validate (NlSpec    *self,
   return nl_problems_count (problems, NL_SEVERITY_ERROR);
 }
 
+static char *
+full_path (NlSpec *self, const NlProblem *p, NlJsonDoc **doc)
+{
+  if (g_str_has_prefix (p->path, "simConfig"))
+    {
+      *doc = self->cfg_doc;
+      return g_strdup (p->path);
+    }
+  *doc = self->net_doc;
+  return *p->path ? g_strconcat (self->net_prefix, ".", p->path, NULL) : g_strdup (self->net_prefix);
+}
+
+/* Every prefix of a path ("a.b[2].c" → "a.b[2].c", "a.b[2]", "a.b", "a"), longest first. */
+static GPtrArray *
+path_prefixes (const char *path)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *p = g_strdup (path);
+  while (TRUE)
+    {
+      g_ptr_array_add (out, g_strdup (p));
+      char *dot = strrchr (p, '.'), *br = strrchr (p, '[');
+      char *cut = MAX (dot, br);
+      if (!cut)
+        break;
+      *cut = '\0';
+    }
+  return out;
+}
+
 void
 nl_spec_locate_problems (NlSpec    *self,
                          GPtrArray *problems,
                          guint      first)
 {
-  for (guint i = first; i < problems->len; i++)
+  /* One walk per document for all problems (a model with thousands of notes must not walk
+   * its text thousands of times); a missing key points at its nearest parent. */
+  for (int d = 0; d < 2; d++)
     {
-      NlProblem *p = problems->pdata[i];
-      NlJsonDoc *doc;
-      g_autofree char *full = NULL;
+      NlJsonDoc *want_doc = d == 0 ? self->net_doc : self->cfg_doc;
+      g_autoptr(GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-      if (p->file || !p->path)
+      if (!want_doc)
         continue;
-      if (g_str_has_prefix (p->path, "simConfig"))
+      for (guint i = first; i < problems->len; i++)
         {
-          doc = self->cfg_doc;
-          full = g_strdup (p->path);
+          NlProblem *p = problems->pdata[i];
+          NlJsonDoc *doc;
+          if (p->file || !p->path)
+            continue;
+          g_autofree char *full = full_path (self, p, &doc);
+          if (doc != want_doc)
+            continue;
+          g_autoptr(GPtrArray) pre = path_prefixes (full);
+          for (guint k = 0; k < pre->len; k++)
+            if (!g_hash_table_contains (paths, pre->pdata[k]))
+              g_hash_table_insert (paths, g_strdup (pre->pdata[k]), g_new0 (NlJsonPos, 1));
         }
-      else
+      nl_json_doc_locate_many (want_doc, paths);
+      for (guint i = first; i < problems->len; i++)
         {
-          doc = self->net_doc;
-          full = *p->path ? g_strconcat (self->net_prefix, ".", p->path, NULL) : g_strdup (self->net_prefix);
-        }
-      if (!doc)
-        continue;
-      p->file = g_strdup (nl_json_doc_get_filename (doc));
-      /* A missing key has no position; point at its parent object instead. */
-      while (!nl_json_doc_locate (doc, full, &p->line, &p->column))
-        {
-          char *dot = strrchr (full, '.');
-          char *br = strrchr (full, '[');
-          char *cut = MAX (dot, br);
-          if (!cut)
-            break;
-          *cut = '\0';
+          NlProblem *p = problems->pdata[i];
+          NlJsonDoc *doc;
+          if (p->file || !p->path)
+            continue;
+          g_autofree char *full = full_path (self, p, &doc);
+          if (doc != want_doc)
+            continue;
+          p->file = g_strdup (nl_json_doc_get_filename (doc));
+          g_autoptr(GPtrArray) pre = path_prefixes (full);
+          for (guint k = 0; k < pre->len; k++)
+            {
+              NlJsonPos *pos = g_hash_table_lookup (paths, pre->pdata[k]);
+              if (pos && pos->line > 0)
+                {
+                  p->line = pos->line;
+                  p->column = pos->column;
+                  break;
+                }
+            }
         }
     }
 }

@@ -42,6 +42,7 @@ typedef struct {
   guint       n_syn;
   Value       weight, delay, loc, syns;
   JsonNode   *sec;            /* a name, a list of names, or NULL */
+  JsonArray  *sec_per_item;   /* connList: one section name per listed pair */
   gboolean    uses_var[NL_CONN_N_VARS];
   gboolean    any_var;
   gboolean    random_values;
@@ -85,6 +86,8 @@ typedef struct {
   gboolean    any_loc;     /* some rule has per-connection locations */
 } Conns;
 
+static GArray *resolve_secs (Build *b, CellRule *cr, JsonNode *sec);
+
 /* ---- values ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -122,7 +125,8 @@ parse_value (Build *b, Rule *r, const char *key, double dflt, guint list_len, Va
     {
       JsonArray *a = json_node_get_array (node);
       guint n = json_array_get_length (a);
-      if (r->kind == K_LIST && n == list_len && (n != r->n_syn || r->n_syn == 1))
+      /* With a connList NetPyNE reads a list of its length as one value per listed pair. */
+      if (r->kind == K_LIST && n == list_len)
         {
           out->per_item = a;
           return TRUE;
@@ -355,6 +359,16 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
   const guint *secs = named && named->len ? (const guint *) named->data : NULL;
   guint n_secs = named && named->len ? named->len : 1;
   guint default_sec = cr && cr->default_sec >= 0 ? (guint) cr->default_sec : NL_SEC_NONE;
+  g_autoptr(GArray) item_secs = NULL;
+  if (cr && r->sec_per_item && item < json_array_get_length (r->sec_per_item))
+    {
+      item_secs = resolve_secs (b, cr, json_array_get_element (r->sec_per_item, item));
+      if (item_secs->len)
+        {
+          secs = (const guint *) item_secs->data;
+          n_secs = 1;
+        }
+    }
   if (!secs)
     secs = &default_sec;
   if (n_secs > 1)
@@ -602,8 +616,6 @@ nan:
   return FALSE;
 }
 
-
-static GArray *resolve_secs (Build *b, CellRule *cr, JsonNode *sec);
 
 /* Path distance along the dendritic tree (NEURON's h.distance) between (a, xa) and (b, xb),
  * sections given as positions in the cell rule, from the topology and the lengths. */
@@ -1471,6 +1483,18 @@ rule_new (Build *b, guint index, const char *label, JsonObject *params, GError *
   r->sec = json_object_get_member (params, "sec");
   if (r->sec && JSON_NODE_HOLDS_NULL (r->sec))
     r->sec = NULL;
+  {
+    JsonNode *cl = json_object_get_member (params, "connList");
+    if (r->sec && JSON_NODE_HOLDS_ARRAY (r->sec) && cl && JSON_NODE_HOLDS_ARRAY (cl) &&
+        !json_object_has_member (params, "probability") && !json_object_has_member (params, "convergence") &&
+        !json_object_has_member (params, "divergence") &&
+        json_array_get_length (json_node_get_array (r->sec)) == json_array_get_length (json_node_get_array (cl)))
+      {
+        /* NetPyNE takes a sec list as long as the connList per listed pair. */
+        r->sec_per_item = json_node_get_array (r->sec);
+        r->sec = NULL;
+      }
+  }
 
   info->pub.label = nl_network_intern (b->net, label);
   info->pub.kind = NL_RULE_CONN;
@@ -1565,6 +1589,19 @@ rule_new (Build *b, guint index, const char *label, JsonObject *params, GError *
     {
       rule_free (r);
       return NULL;
+    }
+  /* cellList selects cells in stimTargetParams only; NetPyNE reads it here as a tag no cell
+   * has, so the rule connects nothing. */
+  if ((pre_conds && json_object_has_member (pre_conds, "cellList")) ||
+      (post_conds && json_object_has_member (post_conds, "cellList")))
+    {
+      nl_problems_add (b->problems, NL_SEVERITY_WARNING,
+                       pre_conds && json_object_has_member (pre_conds, "cellList") ? pre_path : post_path, NULL,
+                       "cellList selects cells only in stimTargetParams conds; in a connection rule "
+                       "NetPyNE matches no cell with it, so this rule makes no connections");
+      nl_gidset_clear (&r->pre);
+      nl_gidset_clear (&r->post);
+      return r;
     }
   if (r->pre.n == 0 || r->post.n == 0)
     {

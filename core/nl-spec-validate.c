@@ -498,6 +498,12 @@ check_conds (V *v, JsonObject *rule, const char *cond_key, Names *nm, const char
   g_autofree char *p = g_strconcat (path, ".", cond_key, NULL);
   if (!conds)
     return;
+  if (!g_str_equal (cond_key, "conds") && json_object_has_member (conds, "cellList"))
+    {
+      g_autofree char *pc = g_strconcat (p, ".cellList", NULL);
+      report (v, NL_SEVERITY_WARNING, pc, NULL,
+              "cellList selects cells only in stimTargetParams conds; here NetPyNE matches no cell");
+    }
   check_names (v, conds, "pop", nm->pops, "population", p, NL_SEVERITY_WARNING);
   check_names (v, conds, "cellType", nm->cell_types, "population with cellType", p, NL_SEVERITY_WARNING);
 }

@@ -469,6 +469,44 @@ test_vecstim_trains (void)
   g_assert_cmpuint (n, ==, 0);
 }
 
+/* connList rules read lists as long as the connList per listed pair (conn.py fromListConn),
+ * even when the synMech list has the same length; and cellList in a connection rule's conds
+ * matches nothing, as in NetPyNE. */
+static void
+test_conn_list_lists (void)
+{
+  const char *model =
+    "{\"netParams\": {"
+    " \"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 3}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 10, \"diam\": 10}},"
+    "   \"dend\": {\"geom\": {\"L\": 100, \"diam\": 1}, \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1, \"childX\": 0}}}}},"
+    " \"synMechParams\": {\"AMPA\": {\"mod\": \"ExpSyn\"}, \"NMDA\": {\"mod\": \"Exp2Syn\"}},"
+    " \"connParams\": {\"l\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"A\"},"
+    "     \"connList\": [[0, 1], [1, 2]], \"synMech\": [\"AMPA\", \"NMDA\"], \"weight\": [0.1, 0.2],"
+    "     \"sec\": [\"dend\", \"soma\"]},"
+    "   \"none\": {\"preConds\": {\"pop\": \"A\", \"cellList\": [0]}, \"postConds\": {\"pop\": \"A\"}, \"synMech\": \"AMPA\"}}"
+    "}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  g_autoptr(NlNetwork) net = nl_build_network (spec, NULL, problems, &error);
+  gboolean warned = FALSE;
+
+  g_assert_no_error (error);
+  /* 2 pairs × 2 synMechs from 'l', nothing from 'none'. */
+  g_assert_cmpuint (nl_network_get_n_conns (net), ==, 4);
+  for (guint64 i = 0; i < 4; i++)
+    {
+      NlConn c;
+      nl_network_get_conn (net, i, &c);
+      g_assert_cmpfloat (c.weight, ==, c.pre == 0 ? 0.1f : 0.2f);
+      g_assert_cmpstr (nl_network_get_name (net, NL_NAME_SEC, c.sec), ==, c.pre == 0 ? "dend" : "soma");
+    }
+  for (guint i = 0; i < problems->len; i++)
+    warned |= strstr (((NlProblem *) problems->pdata[i])->message, "cellList") != NULL;
+  g_assert_true (warned);
+}
+
 static void
 test_gap_junction_rules (void)
 {
@@ -514,5 +552,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/subconn-map2d", test_subconn_map2d);
   g_test_add_func ("/network/subconn-cartesian", test_subconn_cartesian);
   g_test_add_func ("/network/vecstim-trains", test_vecstim_trains);
+  g_test_add_func ("/network/conn-list-lists", test_conn_list_lists);
   return g_test_run ();
 }

@@ -685,18 +685,25 @@ typedef struct {
   guint32 pre;
 } Moved;
 
+/* NetPyNE sorts the synapses it moves by the string sec + str(loc) + str(preGid): as text,
+ * so source 12 comes before source 5. */
+static char *
+moved_key (NlNetwork *net, const Moved *m)
+{
+  char loc[32];
+  nl_json_format_float (loc, m->loc);
+  return g_strdup_printf ("%s%s%u", nl_network_get_name (net, NL_NAME_SEC, m->sec), loc, m->pre);
+}
+
 static int
 compare_moved (gconstpointer a, gconstpointer b, gpointer data)
 {
-  const Moved *x = a, *y = b;
-  NlNetwork *net = data;
-  /* NetPyNE sorts by section name, then location, then source. */
-  int c = strcmp (nl_network_get_name (net, NL_NAME_SEC, x->sec), nl_network_get_name (net, NL_NAME_SEC, y->sec));
+  g_autofree char *x = moved_key (data, a);
+  g_autofree char *y = moved_key (data, b);
+  int c = strcmp (x, y);
   if (c)
     return c;
-  if (x->loc != y->loc)
-    return x->loc < y->loc ? -1 : 1;
-  return x->pre < y->pre ? -1 : x->pre > y->pre;
+  return ((const Moved *) a)->index < ((const Moved *) b)->index ? -1 : 1;
 }
 
 static guint
@@ -705,6 +712,15 @@ conn_syn_name (NlNetwork *net, guint32 meta)
   guint rule = meta >> (NL_META_SYN_BITS + NL_META_SEC_BITS);
   guint slot = (meta >> NL_META_SEC_BITS) & (NL_MAX_SYN - 1);
   return ((NlRuleInfo *) net->rules->pdata[rule])->syn[slot];
+}
+
+static gboolean
+has_weight_norm (const CellRule *cr, guint sec)
+{
+  for (guint q = 0; q < cr->secs->len; q++)
+    if (g_array_index (cr->secs, guint, q) == sec)
+      return cr->weight_norm->pdata[q] != NULL;
+  return FALSE;
 }
 
 static double
@@ -1068,14 +1084,17 @@ redistribute (Conns *cs, SubRule *sr, guint post, Out *out, guint64 start)
       guint32 *meta = &g_array_index (out->meta, guint32, j);
       float *l = &g_array_index (out->loc, float, j);
       float *w = &g_array_index (out->weight, float, j);
-      if (cr->has_weight_norm)
+      /* subconn.py rescales only when the old section has weightNorm (a new section without
+       * one counts 1), then keeps locations off the section ends, where a synapse needing
+       * an ion would fail in NEURON. */
+      if (cr->has_weight_norm && has_weight_norm (cr, *meta & (NL_MAX_SECS - 1)))
         {
           double old_norm = weight_norm_of (cr, *meta & (NL_MAX_SECS - 1), *l);
           if (old_norm != 0)
             *w = *w / old_norm * weight_norm_of (cr, sec, loc);
         }
       *meta = (*meta & ~(guint32) (NL_MAX_SECS - 1)) | sec;
-      *l = loc;
+      *l = loc == 0.0 ? 0.00001 : loc == 1.0 ? 0.99999 : loc;
     }
 }
 

@@ -323,6 +323,24 @@ distribute_uniformly (const CellRule *cr, const guint *secs, guint n_secs, guint
     }
 }
 
+/* k positions in [0, n): distinct when k ≤ n (NetPyNE's randUniqueInt), else with repeats. */
+static void
+draw_positions (NlRng *rng, guint n, guint k, guint *out)
+{
+  for (guint j = 0; j < k; j++)
+    {
+      gboolean again;
+      do
+        {
+          out[j] = (guint) nl_rng_below (rng, n);
+          again = FALSE;
+          for (guint i = 0; k <= n && i < j; i++)
+            again |= out[i] == out[j];
+        }
+      while (again);
+    }
+}
+
 /* Python's list[i] with i possibly -1. */
 static double
 weight_norm_at (JsonArray *wn, guint nseg, double loc)
@@ -371,9 +389,6 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
     }
   if (!secs)
     secs = &default_sec;
-  if (n_secs > 1)
-    nl_rng_init (&sec_rng, b->seed_conn, PURPOSE (P_SEC, r->index), pre, post);
-
   /* A function gives one value per connection, shared by its synMechs and synapses, as
    * NetPyNE evaluates it once in _addCellConn. */
   double wv[NL_MAX_SYN], dv[NL_MAX_SYN], lv[NL_MAX_SYN];
@@ -396,26 +411,56 @@ emit (Conns *cs, Rule *r, guint pre, guint post, guint item, Out *out)
       /* NetPyNE makes range(synsPerConn) NetCons: 0 makes none. */
       guint k = isfinite (k_d) && k_d >= 0 && k_d <= 10000 ? (guint) rint (k_d) : 1;
 
+      /* Where the k synapses go (compartCell.py _setConnSynMechs): one section spreads them
+       * evenly; several sections are spread by length (distributeSynsUniformly), or drawn at
+       * random with random locations (connRandomSecFromList), or taken in order. Random
+       * choices are the same for every synMech of the connection, as NetPyNE seeds them by
+       * the pair alone. */
+      guint n_loc_list = r->loc.per_syn ? json_array_get_length (r->loc.per_syn) : 0;
+      g_autofree guint *pick_sec = g_new0 (guint, MAX (k, 1));
+      g_autofree double *pick_loc = g_new (double, MAX (k, 1));
+      for (guint j = 0; j < k; j++)
+        pick_loc[j] = r->loc.per_syn ? eval_value (&r->loc, s, j, item, vars, NULL) : lv[s];
+      if (n_secs > 1)
+        {
+          nl_rng_init (&sec_rng, b->seed_conn, PURPOSE (P_SEC, r->index), pre, post);
+          if (k == 1 && b->conn_random_sec)
+            {
+              pick_sec[0] = (guint) nl_rng_below (&sec_rng, n_secs);
+              if (n_loc_list > 1)
+                pick_loc[0] = eval_value (&r->loc, s, MIN (pick_sec[0], n_loc_list - 1), item, vars, NULL);
+            }
+          else if (k > 1 && b->distribute_syns && cr)
+            for (guint j = 0; j < k; j++)
+              distribute_uniformly (cr, secs, n_secs, j, k, &pick_sec[j], &pick_loc[j]);
+          else if (k > 1 && b->conn_random_sec)
+            {
+              draw_positions (&sec_rng, n_secs, k, pick_sec);
+              if (n_loc_list > 0)
+                {
+                  g_autofree guint *lp = g_new (guint, k);
+                  draw_positions (&sec_rng, n_loc_list, k, lp);
+                  for (guint j = 0; j < k; j++)
+                    pick_loc[j] = eval_value (&r->loc, s, lp[j], item, vars, NULL);
+                }
+              else
+                for (guint j = 0; j < k; j++)
+                  pick_loc[j] = nl_rng_uniform (&sec_rng);
+            }
+          else
+            for (guint j = 0; j < k; j++)
+              pick_sec[j] = MIN (j, n_secs - 1);
+        }
+      else if (k > 1 && !r->loc.per_syn)
+        for (guint j = 0; j < k; j++)
+          pick_loc[j] = (j + 0.5) / k;
+
       for (guint j = 0; j < k; j++)
         {
           double w = r->weight.per_syn ? eval_value (&r->weight, s, j, item, vars, NULL) : wv[s];
           double d = r->delay.per_syn ? eval_value (&r->delay, s, j, item, vars, NULL) : dv[s];
-          double loc = r->loc.per_syn ? eval_value (&r->loc, s, j, item, vars, NULL) : lv[s];
-          guint sec = secs[0];
-          guint sec_pos = 0;
-
-          if (k > 1 && !r->loc.per_syn)
-            {
-              if (n_secs > 1 && b->distribute_syns && cr)
-                distribute_uniformly (cr, secs, n_secs, j, k, &sec_pos, &loc);
-              else
-                loc = (j + 0.5) / k;
-            }
-          else if (n_secs > 1 && b->conn_random_sec)
-            sec_pos = (guint) nl_rng_below (&sec_rng, n_secs);
-          else if (n_secs > 1)
-            sec_pos = MIN (j, n_secs - 1);
-          sec = secs[sec_pos];
+          double loc = pick_loc[j];
+          guint sec = secs[pick_sec[j]];
 
           if (!isfinite (w) || !isfinite (d) || d < 0 || !(loc >= 0 && loc <= 1))
             {

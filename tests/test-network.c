@@ -507,6 +507,57 @@ test_conn_list_lists (void)
   g_assert_true (warned);
 }
 
+/* synsPerConn over several sections without distributeSynsUniformly: random sections and
+ * random locations (connRandomSecFromList), or the sections in order. */
+static void
+test_syns_over_sections (void)
+{
+  for (int random = 0; random < 2; random++)
+    {
+      g_autofree char *model = g_strdup_printf (
+        "{\"netParams\": {"
+        " \"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 20}},"
+        " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 10, \"diam\": 10}},"
+        "   \"d1\": {\"geom\": {\"L\": 100, \"diam\": 1}, \"topol\": {\"parentSec\": \"soma\"}},"
+        "   \"d2\": {\"geom\": {\"L\": 100, \"diam\": 1}, \"topol\": {\"parentSec\": \"soma\"}}}}},"
+        " \"synMechParams\": {\"e\": {\"mod\": \"ExpSyn\"}},"
+        " \"connParams\": {\"c\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"A\"}, \"convergence\": 3,"
+        "   \"synMech\": \"e\", \"sec\": [\"d1\", \"d2\"], \"synsPerConn\": 2}}"
+        "}, \"simConfig\": {\"distributeSynsUniformly\": false, \"connRandomSecFromList\": %s}}",
+        random ? "true" : "false");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+      g_autoptr(NlNetwork) net = nl_build_network (spec, NULL, NULL, &error);
+      guint on_d1 = 0, n = nl_network_get_n_conns (net), distinct_locs = 0;
+      g_autoptr(GHashTable) locs = g_hash_table_new (NULL, NULL);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, 20 * 3 * 2);
+      for (guint64 i = 0; i < n; i++)
+        {
+          NlConn c;
+          nl_network_get_conn (net, i, &c);
+          const char *sec = nl_network_get_name (net, NL_NAME_SEC, c.sec);
+          g_assert_true (g_str_equal (sec, "d1") || g_str_equal (sec, "d2"));
+          on_d1 += g_str_equal (sec, "d1");
+          if (!random)
+            {
+              /* In order: the first synapse of each connection on d1, the second on d2. */
+              g_assert_cmpstr (sec, ==, i % 2 == 0 ? "d1" : "d2");
+              g_assert_cmpfloat (c.loc, ==, 0.5);
+            }
+          if (g_hash_table_add (locs, GUINT_TO_POINTER ((guint) (c.loc * 1e6))))
+            distinct_locs++;
+        }
+      if (random)
+        {
+          /* Two distinct sections per connection (2 synapses, 2 sections), random locations. */
+          g_assert_cmpuint (on_d1, ==, n / 2);
+          g_assert_cmpuint (distinct_locs, >, 100);
+        }
+    }
+}
+
 static void
 test_gap_junction_rules (void)
 {
@@ -553,5 +604,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/subconn-cartesian", test_subconn_cartesian);
   g_test_add_func ("/network/vecstim-trains", test_vecstim_trains);
   g_test_add_func ("/network/conn-list-lists", test_conn_list_lists);
+  g_test_add_func ("/network/syns-over-sections", test_syns_over_sections);
   return g_test_run ();
 }

@@ -28,9 +28,9 @@ stim_value (Build *b, JsonObject *target, const char *key, double dflt, const ch
       if (!e)
         return FALSE;
       *out = nl_expr_eval (e, vars, rng);
-      if (isnan (*out))
+      if (!isfinite (*out))
         {
-          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID, "%s: the function gives NaN", p);
+          g_set_error (error, NL_BUILD_ERROR, NL_BUILD_ERROR_INVALID, "%s: the function gives %g", p, *out);
           return FALSE;
         }
       return TRUE;

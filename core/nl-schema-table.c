@@ -810,10 +810,10 @@ static const NlSchemaKey h_params_keys[] = {
 };
 
 static const NlSchemaKey seeds_keys[] = {
-  { "conn", NL_K_INT, 0, NONE, R_ANY, "1", NULL, 0, "Seed of connectivity random draws" },
-  { "stim", NL_K_INT, 0, NONE, R_ANY, "1", NULL, 0, "Seed of stimulation and NetStim spike draws" },
-  { "loc", NL_K_INT, 0, NONE, R_ANY, "1", NULL, 0, "Seed of cell location draws" },
-  { "cell", NL_K_INT, 0, NONE, R_ANY, "1", NULL, 0, "Seed of random values in cell and synapse parameters" },
+  { "conn", NL_K_INT, 0, NONE, 0.0, 4294967295.0, "1", NULL, 0, "Seed of connectivity random draws (0 to 2³²−1)" },
+  { "stim", NL_K_INT, 0, NONE, 0.0, 4294967295.0, "1", NULL, 0, "Seed of stimulation and NetStim spike draws" },
+  { "loc", NL_K_INT, 0, NONE, 0.0, 4294967295.0, "1", NULL, 0, "Seed of cell location draws" },
+  { "cell", NL_K_INT, 0, NONE, 0.0, 4294967295.0, "1", NULL, 0, "Seed of random values in cell and synapse parameters" },
   END
 };
 

@@ -11,9 +11,10 @@
  * collected; nothing stops at the first. */
 
 typedef struct {
-  NlSpec    *spec;
-  GPtrArray *problems;
-  GPtrArray *constants;   /* names usable in string functions, for suggestions */
+  NlSpec     *spec;
+  GPtrArray  *problems;
+  GPtrArray  *constants;   /* names usable in string functions, for suggestions */
+  GHashTable *noted;       /* list-element paths already given a note ("cellsList[].tag") */
 } V;
 
 G_GNUC_PRINTF (5, 6) static NlProblem *
@@ -161,6 +162,28 @@ check_choice (V *v, const char *choices, const char *value, const char *path)
 
 static void validate_value (V *v, const NlSchemaKey *key, JsonNode *node, GString *path);
 
+/* One note per key of a list of objects, not one per element: 20,000 cellsList entries with
+ * the same tag make one note. */
+static gboolean
+first_in_list (V *v, const char *path)
+{
+  GString *general;
+  gboolean first;
+
+  if (!strchr (path, '['))
+    return TRUE;
+  general = g_string_new (NULL);
+  for (const char *p = path; *p; p++)
+    {
+      g_string_append_c (general, *p);
+      if (*p == '[')
+        while (p[1] && p[1] != ']')
+          p++;
+    }
+  first = g_hash_table_add (v->noted, g_string_free (general, FALSE));
+  return first;
+}
+
 static void
 validate_object (V *v, const NlSchemaKey *table, guint flags, JsonObject *obj, GString *path)
 {
@@ -200,6 +223,8 @@ validate_object (V *v, const NlSchemaKey *table, guint flags, JsonObject *obj, G
 
           if (likely_typo)
             report (v, NL_SEVERITY_ERROR, path->str, sugg, "unknown key; did you mean '%s'?", sugg);
+          else if ((flags & NL_SF_TAGS) && !first_in_list (v, path->str))
+            ;
           else if (flags & NL_SF_TAGS)
             report (v, NL_SEVERITY_NOTE, path->str, NULL, g_str_has_prefix (path->str, "simConfig.") ?
                     "not a NetPyNE key: kept as a user variable" :
@@ -812,7 +837,7 @@ guint
 nl_spec_validate (NlSpec    *self,
                   GPtrArray *problems)
 {
-  V v = { self, problems, constant_names (self) };
+  V v = { self, problems, constant_names (self), g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
   g_autoptr(GString) path = g_string_new (NULL);
   guint first = problems->len;
 
@@ -827,6 +852,7 @@ nl_spec_validate (NlSpec    *self,
   check_sim_config (&v);
   nl_spec_locate_problems (self, problems, first);
   g_ptr_array_free (v.constants, TRUE);
+  g_hash_table_unref (v.noted);
   return nl_problems_count (problems, NL_SEVERITY_ERROR);
 }
 

@@ -1,0 +1,1323 @@
+/* nl-run.c — a built network into NEURON input, run with nrniv or mpiexec nrniv -mpi. */
+#include "nl-config.h"
+#include "nl-run.h"
+
+#include "nl-mech.h"
+#include "nl-neuron.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+G_DEFINE_QUARK (nl-run-error-quark, nl_run_error)
+
+gboolean
+nl_run_is_identifier (const char *name)
+{
+  if (!name || !(g_ascii_isalpha (name[0]) || name[0] == '_'))
+    return FALSE;
+  for (const char *p = name + 1; *p; p++)
+    if (!(g_ascii_isalnum (*p) || *p == '_'))
+      return FALSE;
+  return strlen (name) < 200;
+}
+
+void
+nl_run_result_free (NlRunResult *r)
+{
+  if (!r)
+    return;
+  g_free (r->spike_t);
+  g_free (r->spike_gid);
+  g_free (r);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Small helpers                                                                              */
+
+static void
+append_num (GString *s, double x)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (isnan (x) || isinf (x))
+    g_string_append (s, "0");
+  else
+    g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", x));
+}
+
+static gboolean
+check_ident (const char *name, const char *where, GError **error)
+{
+  if (nl_run_is_identifier (name))
+    return TRUE;
+  g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID,
+               "%s: '%s' is not a valid NEURON name (letters, digits and '_' only)", where,
+               name ? name : "(null)");
+  return FALSE;
+}
+
+static gboolean
+node_number (JsonNode *n, double *x)
+{
+  if (!n || JSON_NODE_TYPE (n) != JSON_NODE_VALUE)
+    return FALSE;
+  GType t = json_node_get_value_type (n);
+  if (t == G_TYPE_INT64)
+    *x = (double) json_node_get_int (n);
+  else if (t == G_TYPE_DOUBLE)
+    *x = json_node_get_double (n);
+  else if (t == G_TYPE_BOOLEAN)
+    *x = json_node_get_boolean (n) ? 1 : 0;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static JsonObject *
+obj_member (JsonObject *o, const char *key)
+{
+  if (!o || !json_object_has_member (o, key))
+    return NULL;
+  JsonNode *n = json_object_get_member (o, key);
+  return JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static const char *
+str_member (JsonObject *o, const char *key)
+{
+  if (!o || !json_object_has_member (o, key))
+    return NULL;
+  JsonNode *n = json_object_get_member (o, key);
+  if (JSON_NODE_TYPE (n) != JSON_NODE_VALUE || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static gboolean
+num_member (JsonObject *o, const char *key, double *x)
+{
+  if (!o || !json_object_has_member (o, key))
+    return FALSE;
+  return node_number (json_object_get_member (o, key), x);
+}
+
+/* A growing array of doubles: one block of a rank file. */
+typedef GArray Block;
+
+static inline void
+put (Block *b, double x)
+{
+  g_array_append_val (b, x);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Generation context                                                                         */
+
+typedef struct {
+  NlSpec     *spec;
+  NlNetwork  *net;
+  JsonObject *np;               /* netParams */
+  guint       n_ranks;
+  guint       n_secs;           /* section names used by conns/stims (global indices) */
+  GString    *hoc;              /* driver.hoc */
+  GString    *checks;           /* body of nl_check_mechs() */
+  GHashTable *checked;          /* mechanism names already checked */
+  gboolean   *syn_linear;       /* per synMech name index: NetCons may share it */
+  guint       n_syn_names;
+  gboolean    one_syn;
+} Gen;
+
+static void
+need_mech (Gen *g, const char *name, int type, const char *where)
+{
+  g_autofree char *w = g_strdup (where);
+  for (char *c = w; *c; c++)
+    if (!(g_ascii_isalnum (*c) || strchr ("._->[] ", *c)))
+      *c = '_';
+  g_autofree char *key = g_strdup_printf ("%d:%s", type, name);
+  if (g_hash_table_contains (g->checked, key))
+    return;
+  g_hash_table_add (g->checked, g_steal_pointer (&key));
+  g_string_append_printf (g->checks, "nl_need_mech(%d, \"%s\", \"%s\")\n", type, name, w);
+}
+
+/* Name of a mechanism parameter in HOC: `gnabar` of `hh` is gnabar_hh. */
+static char *
+range_name (const char *mech, const char *param)
+{
+  return g_strdup_printf ("%s_%s", param, mech);
+}
+
+static gboolean
+is_cell_func (Gen *g, guint rule, const char *path)
+{
+  guint n = nl_network_get_n_cell_funcs (g->net, rule);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (nl_network_get_cell_func (g->net, rule, i), path) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* One template per cell rule. */
+static gboolean
+gen_template (Gen *g, guint k, GError **error)
+{
+  const char *rule = nl_network_get_cell_rule (g->net, k);
+  JsonObject *cp = obj_member (g->np, "cellParams");
+  JsonObject *cr = obj_member (cp, rule);
+  JsonObject *secs = obj_member (cr, "secs");
+  g_autofree char *where = g_strdup_printf ("cellParams.%s", rule);
+  g_autoptr(GString) init = g_string_new (NULL);
+  g_autoptr(GString) decl = g_string_new (NULL);
+  g_autoptr(GString) setv = g_string_new (NULL);
+  g_autoptr(GString) spk = g_string_new (NULL);
+  g_autoptr(GList) names = NULL;
+  const char *spike_sec = NULL;
+  double spike_loc = 0.5;
+  double threshold = nl_spec_get_double (g->spec, "netParams.defaultThreshold", 10);
+  char vref_pp[32] = "";
+  const char *vref = NULL;
+  guint n_pp = 0;
+
+  if (!secs || json_object_get_size (secs) == 0)
+    {
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                   "%s: a cell rule without sections (imported cells are not supported yet)", where);
+      return FALSE;
+    }
+  names = json_object_get_members (secs);
+  for (GList *l = names; l; l = l->next)
+    {
+      g_autofree char *w = g_strdup_printf ("%s.secs", where);
+      if (!check_ident (l->data, w, error))
+        return FALSE;
+      static const char *const reserved[] = { "sr", "all", "init", "setvals", "spikesrc", "v", "t", "dt", NULL };
+      if (g_str_has_prefix (l->data, "nl_") || g_str_has_prefix (l->data, "pp_")
+          || g_strv_contains (reserved, l->data))
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID,
+                       "%s: the section name '%s' is reserved by NetLoom", w, (char *) l->data);
+          return FALSE;
+        }
+    }
+  /* The spike generation section: spikeGenLoc, else soma, else the first. */
+  for (GList *l = names; l; l = l->next)
+    {
+      JsonObject *s = obj_member (secs, l->data);
+      double x;
+      if (num_member (s, "spikeGenLoc", &x))
+        {
+          spike_sec = l->data;
+          spike_loc = x;
+        }
+    }
+  if (!spike_sec)
+    spike_sec = json_object_has_member (secs, "soma") ? "soma" : names->data;
+  {
+    JsonObject *s = obj_member (secs, spike_sec);
+    double x;
+    if (num_member (s, "threshold", &x))
+      threshold = x;
+  }
+
+  g_string_append_printf (g->hoc, "begintemplate NLCell_%u\npublic sr, setvals, spikesrc, all\n", k);
+  g_string_append_printf (decl, "objref sr[%u], all\ncreate ", MAX (g->n_secs, 1));
+  for (GList *l = names; l; l = l->next)
+    g_string_append_printf (decl, "%s%s", (char *) l->data, l->next ? ", " : "\n");
+  g_string_append (init, "proc init() {\n  all = new SectionList()\n");
+  for (GList *l = names; l; l = l->next)
+    g_string_append_printf (init, "  %s all.append()\n", (char *) l->data);
+
+  for (GList *l = names; l; l = l->next)
+    {
+      const char *sec = l->data;
+      JsonObject *s = obj_member (secs, sec);
+      JsonObject *geom = obj_member (s, "geom");
+      JsonObject *topol = obj_member (s, "topol");
+      JsonObject *mechs = obj_member (s, "mechs");
+      JsonObject *ions = obj_member (s, "ions");
+      JsonObject *pps = obj_member (s, "pointps");
+      g_autofree char *sw = g_strdup_printf ("%s.secs.%s", where, sec);
+
+      if (topol && json_object_get_size (topol) > 0)
+        {
+          const char *parent = str_member (topol, "parentSec");
+          double px = 1, cx = 0;
+          num_member (topol, "parentX", &px);
+          num_member (topol, "childX", &cx);
+          if (!parent || !json_object_has_member (secs, parent))
+            {
+              g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID,
+                           "%s.topol.parentSec: no section '%s' in the cell rule", sw, parent ? parent : "");
+              return FALSE;
+            }
+          g_string_append_printf (init, "  connect %s(", sec);
+          append_num (init, cx);
+          g_string_append_printf (init, "), %s(", parent);
+          append_num (init, px);
+          g_string_append (init, ")\n");
+        }
+      g_string_append_printf (init, "  %s {\n", sec);
+      if (geom)
+        {
+          static const char *const order[] = { "nseg", "L", "diam", "Ra", "cm" };
+          for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+            {
+              double x;
+              g_autofree char *path = g_strdup_printf ("secs.%s.geom.%s", sec, order[i]);
+              if (num_member (geom, order[i], &x))
+                {
+                  g_string_append_printf (init, "    %s = ", order[i]);
+                  append_num (init, x);
+                  g_string_append_c (init, '\n');
+                }
+              else if (json_object_has_member (geom, order[i]) && !is_cell_func (g, k, path))
+                {
+                  g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                               "%s.geom.%s: value not supported", sw, order[i]);
+                  return FALSE;
+                }
+            }
+          JsonNode *pt = json_object_has_member (geom, "pt3d") ? json_object_get_member (geom, "pt3d") : NULL;
+          if (pt && JSON_NODE_HOLDS_ARRAY (pt) && json_array_get_length (json_node_get_array (pt)) > 0)
+            {
+              JsonArray *a = json_node_get_array (pt);
+              g_string_append (init, "    pt3dclear()\n");
+              for (guint i = 0; i < json_array_get_length (a); i++)
+                {
+                  JsonNode *p = json_array_get_element (a, i);
+                  if (!JSON_NODE_HOLDS_ARRAY (p) || json_array_get_length (json_node_get_array (p)) < 4)
+                    {
+                      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID,
+                                   "%s.geom.pt3d[%u]: expected [x, y, z, diam]", sw, i);
+                      return FALSE;
+                    }
+                  g_string_append (init, "    pt3dadd(");
+                  for (guint j = 0; j < 4; j++)
+                    {
+                      double x = 0;
+                      node_number (json_array_get_element (json_node_get_array (p), j), &x);
+                      append_num (init, x);
+                      g_string_append (init, j < 3 ? ", " : ")\n");
+                    }
+                }
+            }
+        }
+      if (mechs)
+        {
+          g_autoptr(GList) ms = json_object_get_members (mechs);
+          for (GList *m = ms; m; m = m->next)
+            {
+              const char *mech = m->data;
+              JsonObject *params = obj_member (mechs, mech);
+              g_autofree char *mw = g_strdup_printf ("%s.mechs", sw);
+              if (!check_ident (mech, mw, error))
+                return FALSE;
+              need_mech (g, mech, 0, mw);
+              g_string_append_printf (init, "    insert %s\n", mech);
+              if (!params)
+                continue;
+              g_autoptr(GList) ps = json_object_get_members (params);
+              for (GList *p = ps; p; p = p->next)
+                {
+                  double x;
+                  g_autofree char *path = g_strdup_printf ("secs.%s.mechs.%s.%s", sec, mech, (char *) p->data);
+                  g_autofree char *pw = g_strdup_printf ("%s.mechs.%s", sw, mech);
+                  if (!check_ident (p->data, pw, error))
+                    return FALSE;
+                  g_autofree char *rn = range_name (mech, p->data);
+                  if (num_member (params, p->data, &x))
+                    {
+                      g_string_append_printf (init, "    %s = ", rn);
+                      append_num (init, x);
+                      g_string_append_c (init, '\n');
+                    }
+                  else if (!is_cell_func (g, k, path))
+                    {
+                      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                                   "%s.mechs.%s.%s: only numbers and string functions are supported (per-segment lists are not yet)",
+                                   sw, mech, (char *) p->data);
+                      return FALSE;
+                    }
+                }
+            }
+        }
+      if (ions)
+        {
+          g_autoptr(GList) is = json_object_get_members (ions);
+          for (GList *m = is; m; m = m->next)
+            {
+              JsonObject *params = obj_member (ions, m->data);
+              static const char *const keys[] = { "e", "i", "o" };
+              if (!check_ident (m->data, sw, error))
+                return FALSE;
+              for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+                {
+                  double x;
+                  if (num_member (params, keys[i], &x))
+                    {
+                      g_string_append_printf (init, "    %s%s%s = ", i == 0 ? "e" : "", (char *) m->data,
+                                              i == 0 ? "" : keys[i]);
+                      append_num (init, x);
+                      g_string_append_c (init, '\n');
+                    }
+                }
+            }
+        }
+      g_string_append (init, "  }\n");
+      if (pps)
+        {
+          g_autoptr(GList) ls = json_object_get_members (pps);
+          for (GList *m = ls; m; m = m->next)
+            {
+              JsonObject *pp = obj_member (pps, m->data);
+              const char *mod = str_member (pp, "mod");
+              double loc = 0.5;
+              g_autofree char *pw = g_strdup_printf ("%s.pointps.%s", sw, (char *) m->data);
+              if (!check_ident (mod, pw, error))
+                return FALSE;
+              need_mech (g, mod, 1, pw);
+              num_member (pp, "loc", &loc);
+              g_string_append_printf (decl, "objref pp_%u\n", n_pp);
+              g_string_append_printf (init, "  %s pp_%u = new %s(", sec, n_pp, mod);
+              append_num (init, loc);
+              g_string_append (init, ")\n");
+              g_autoptr(GList) ps = json_object_get_members (pp);
+              for (GList *p = ps; p; p = p->next)
+                {
+                  const char *key = p->data;
+                  double x;
+                  if (!strcmp (key, "mod") || !strcmp (key, "loc") || !strcmp (key, "vref") || !strcmp (key, "synList")
+                      || !strcmp (key, "selfNetcon"))
+                    continue;
+                  if (!check_ident (key, pw, error))
+                    return FALSE;
+                  if (!num_member (pp, key, &x))
+                    {
+                      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                                   "%s.%s: only numbers are supported here so far", pw, key);
+                      return FALSE;
+                    }
+                  g_string_append_printf (init, "  pp_%u.%s = ", n_pp, key);
+                  append_num (init, x);
+                  g_string_append_c (init, '\n');
+                }
+              const char *vr = str_member (pp, "vref");
+              if (vr && !vref)
+                {
+                  if (!check_ident (vr, pw, error))
+                    return FALSE;
+                  vref = vr;
+                  g_snprintf (vref_pp, sizeof vref_pp, "pp_%u", n_pp);
+                  spike_sec = sec;
+                }
+              n_pp++;
+            }
+        }
+    }
+  /* Section references by NetLoom's section index. */
+  for (guint i = 0; i < g->n_secs; i++)
+    {
+      const char *name = nl_network_get_name (g->net, NL_NAME_SEC, i);
+      if (name && json_object_has_member (secs, name))
+        g_string_append_printf (init, "  %s sr[%u] = new SectionRef()\n", name, i);
+    }
+  g_string_append (init, "}\n");
+
+  /* Per-cell values of string functions. */
+  g_string_append (setv, "proc setvals() {\n");
+  guint nf = nl_network_get_n_cell_funcs (g->net, k);
+  for (guint i = 0; i < nf; i++)
+    {
+      const char *path = nl_network_get_cell_func (g->net, k, i);
+      g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+      guint np = g_strv_length (parts);
+      if (np == 4 && !strcmp (parts[0], "secs") && !strcmp (parts[2], "geom") && nl_run_is_identifier (parts[1])
+          && nl_run_is_identifier (parts[3]))
+        g_string_append_printf (setv, "  %s { %s = $o1.x[%u] }\n", parts[1], parts[3], i);
+      else if (np == 5 && !strcmp (parts[0], "secs") && !strcmp (parts[2], "mechs") && nl_run_is_identifier (parts[1])
+               && nl_run_is_identifier (parts[3]) && nl_run_is_identifier (parts[4]))
+        g_string_append_printf (setv, "  %s { %s_%s = $o1.x[%u] }\n", parts[1], parts[4], parts[3], i);
+      else
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                       "%s.%s: a string function here is not supported yet", where, path);
+          return FALSE;
+        }
+    }
+  g_string_append (setv, "}\n");
+
+  g_string_append (spk, "obfunc spikesrc() { localobj nc, nul\n");
+  if (vref)
+    g_string_append_printf (spk, "  %s nc = new NetCon(&%s.%s, nul)\n", spike_sec, vref_pp, vref);
+  else
+    {
+      g_string_append_printf (spk, "  %s nc = new NetCon(&v(", spike_sec);
+      append_num (spk, spike_loc);
+      g_string_append (spk, "), nul)\n");
+    }
+  g_string_append (spk, "  nc.threshold = ");
+  append_num (spk, threshold);
+  g_string_append (spk, "\n  return nc\n}\n");
+
+  g_string_append_len (g->hoc, decl->str, decl->len);
+  g_string_append_len (g->hoc, init->str, init->len);
+  g_string_append_len (g->hoc, setv->str, setv->len);
+  g_string_append_len (g->hoc, spk->str, spk->len);
+  g_string_append (g->hoc, "endtemplate NLCell_");
+  g_string_append_printf (g->hoc, "%u\n\n", k);
+  return TRUE;
+}
+
+/* Sets numeric parameters of object `var` from `params`, skipping `skip` keys. */
+static gboolean
+gen_params (Gen *g, GString *out, const char *var, JsonObject *params, const char *const *skip,
+            const char *const *funcs, const char *where, GError **error)
+{
+  g_autoptr(GList) ks = params ? json_object_get_members (params) : NULL;
+  for (GList *l = ks; l; l = l->next)
+    {
+      const char *key = l->data;
+      double x;
+      if (skip && g_strv_contains (skip, key))
+        continue;
+      if (!check_ident (key, where, error))
+        return FALSE;
+      if (!num_member (params, key, &x))
+        {
+          if (funcs && g_strv_contains (funcs, key))
+            continue;
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                       "%s.%s: only numbers are supported here so far", where, key);
+          return FALSE;
+        }
+      g_string_append_printf (out, "    %s.%s = ", var, key);
+      append_num (out, x);
+      g_string_append_c (out, '\n');
+    }
+  return TRUE;
+}
+
+static gboolean
+gen_synmechs (Gen *g, GError **error)
+{
+  JsonObject *smp = obj_member (g->np, "synMechParams");
+  g_string_append (g->hoc, "obfunc nl_mksyn() { localobj s\n");
+  for (guint i = 0; i < g->n_syn_names; i++)
+    {
+      const char *name = nl_network_get_name (g->net, NL_NAME_SYN_MECH, i);
+      JsonObject *sm = obj_member (smp, name);
+      const char *mod = str_member (sm, "mod");
+      g_autofree char *where = g_strdup_printf ("synMechParams.%s", name);
+      static const char *const skip[] = { "mod", "loc", "selfNetCon", "pointerParams", NULL };
+      if (!sm)
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID, "%s: not defined", where);
+          return FALSE;
+        }
+      if (!check_ident (mod, where, error))
+        return FALSE;
+      need_mech (g, mod, 1, where);
+      g->syn_linear[i] = !g->one_syn && (!strcmp (mod, "ExpSyn") || !strcmp (mod, "Exp2Syn"));
+      g_string_append_printf (g->hoc, "  if ($1 == %u) {\n    s = new %s($2)\n", i, mod);
+      if (!gen_params (g, g->hoc, "s", sm, skip, NULL, where, error))
+        return FALSE;
+      g_string_append (g->hoc, "  }\n");
+    }
+  g_string_append (g->hoc, "  return s\n}\n\n");
+  return TRUE;
+}
+
+/* NetStim parameters: from the JSON, or per stimulus from vals[index of name]. */
+static gboolean
+gen_netstim (GString *out, JsonObject *p, const char *const *funcs, guint n_funcs, const char *gid_expr,
+             const char *id2_expr, const char *where, GError **error)
+{
+  double x;
+  gboolean has_number = FALSE;
+  static const char *const all_keys[] = { "rate", "interval", "noise", "start", "number" };
+  for (guint i = 0; i < G_N_ELEMENTS (all_keys); i++)
+    if (p && json_object_has_member (p, all_keys[i]) && !num_member (p, all_keys[i], &x)
+        && !(funcs && g_strv_contains (funcs, all_keys[i])))
+      {
+        g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                     "%s.%s: only a number or a string function is supported here so far", where, all_keys[i]);
+        return FALSE;
+      }
+  for (guint i = 0; i < n_funcs; i++)
+    {
+      if (!strcmp (funcs[i], "rate"))
+        g_string_append_printf (out, "    s.interval = 1000/$o3.x[%u]\n", i);
+      else if (!strcmp (funcs[i], "interval") || !strcmp (funcs[i], "noise") || !strcmp (funcs[i], "start")
+               || !strcmp (funcs[i], "number"))
+        g_string_append_printf (out, "    s.%s = $o3.x[%u]\n", funcs[i], i);
+      if (!strcmp (funcs[i], "number"))
+        has_number = TRUE;
+    }
+  if (num_member (p, "rate", &x) && x > 0)
+    {
+      g_string_append (out, "    s.interval = ");
+      append_num (out, 1000 / x);
+      g_string_append_c (out, '\n');
+    }
+  static const char *const keys[] = { "interval", "noise", "start", "number" };
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (num_member (p, keys[i], &x))
+      {
+        g_string_append_printf (out, "    s.%s = ", keys[i]);
+        append_num (out, x);
+        g_string_append_c (out, '\n');
+        if (i == 3)
+          has_number = TRUE;
+      }
+  if (!has_number)
+    g_string_append (out, "    s.number = 1e9\n");
+  if (!num_member (p, "start", &x) && !(funcs && g_strv_contains (funcs, "start")))
+    g_string_append (out, "    s.start = 0\n");   /* NetPyNE's default (NEURON's is 50 ms) */
+  g_string_append_printf (out, "    s.noiseFromRandom123(%s, %s, nl_seed)\n", gid_expr, id2_expr);
+  return TRUE;
+}
+
+static gboolean
+gen_stims (Gen *g, GError **error)
+{
+  guint n_rules = nl_network_get_n_rules (g->net);
+  JsonObject *ssp = obj_member (g->np, "stimSourceParams");
+  g_string_append (g->hoc, "obfunc nl_mkstim() { localobj s\n");
+  for (guint r = 0; r < n_rules; r++)
+    {
+      const NlNetRule *rule = nl_network_get_rule (g->net, r);
+      if (rule->kind != NL_RULE_STIM)
+        continue;
+      JsonObject *src = obj_member (ssp, rule->source);
+      const char *type = rule->source_type;
+      g_autofree char *where = g_strdup_printf ("stimSourceParams.%s", rule->source);
+      guint nf = nl_network_get_n_stim_funcs (g->net, r);
+      g_autofree const char **funcs = g_new0 (const char *, nf + 1);
+      for (guint i = 0; i < nf; i++)
+        {
+          funcs[i] = nl_network_get_stim_func (g->net, r, i);
+          if (!check_ident (funcs[i], where, error))
+            return FALSE;
+        }
+      if (!check_ident (type, where, error))
+        return FALSE;
+      g_string_append_printf (g->hoc, "  if ($1 == %u) {\n", r);
+      if (!strcmp (type, "NetStim"))
+        {
+          need_mech (g, "NetStim", 1, where);
+          g_string_append (g->hoc, "    s = new NetStim()\n");
+          if (!gen_netstim (g->hoc, src, funcs, nf, "$4", "$5 + 1", where, error))
+            return FALSE;
+        }
+      else if (!strcmp (type, "VecStim"))
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                       "%s: VecStim stimulus sources are not supported yet (VecStim populations are)", where);
+          return FALSE;
+        }
+      else
+        {
+          static const char *const skip[] = { "type", "loc", "sec", "rate", "noise", "seed", NULL };
+          need_mech (g, type, 1, where);
+          g_string_append_printf (g->hoc, "    s = new %s($2)\n", type);
+          if (!gen_params (g, g->hoc, "s", src, skip, funcs, where, error))
+            return FALSE;
+          for (guint i = 0; i < nf; i++)
+            g_string_append_printf (g->hoc, "    s.%s = $o3.x[%u]\n", funcs[i], i);
+        }
+      g_string_append (g->hoc, "  }\n");
+    }
+  g_string_append (g->hoc, "  return s\n}\n\n");
+  return TRUE;
+}
+
+static gboolean
+gen_arts (Gen *g, GError **error)
+{
+  JsonObject *pp = obj_member (g->np, "popParams");
+  guint n_pops = nl_network_get_n_pops (g->net);
+  g_string_append (g->hoc, "objref nl_vecs\nnl_vecs = new List()\n"
+                           "obfunc nl_mkart() { localobj s\n");
+  for (guint i = 0; i < n_pops; i++)
+    {
+      const NlNetPop *pop = nl_network_get_pop (g->net, i);
+      if (!pop->artificial)
+        continue;
+      JsonObject *p = obj_member (pp, pop->name);
+      g_autofree char *where = g_strdup_printf ("popParams.%s", pop->name);
+      const char *model = pop->cell_model;
+      if (!check_ident (model, where, error))
+        return FALSE;
+      g_string_append_printf (g->hoc, "  if ($1 == %u) {\n", i);
+      if (!strcmp (model, "NetStim"))
+        {
+          g_string_append (g->hoc, "    s = new NetStim()\n");
+          if (!gen_netstim (g->hoc, p, NULL, 0, "$2", "0", where, error))
+            return FALSE;
+        }
+      else if (!strcmp (model, "VecStim"))
+        g_string_append (g->hoc, "    s = nl_mkvecstim($o3)\n");
+      else
+        {
+          static const char *const if1[] = { "tau", "refrac", NULL };
+          static const char *const if2[] = { "taum", "taus", "ib", NULL };
+          static const char *const if4[] = { "taue", "taui1", "taui2", "taum", "refrac", NULL };
+          const char *const *keys = !strcmp (model, "IntFire1") ? if1 : !strcmp (model, "IntFire2") ? if2
+                                    : !strcmp (model, "IntFire4") ? if4 : NULL;
+          if (!keys)
+            {
+              g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED, "%s: cellModel %s is not supported",
+                           where, model);
+              return FALSE;
+            }
+          g_string_append_printf (g->hoc, "    s = new %s()\n", model);
+          for (guint j = 0; keys[j]; j++)
+            {
+              double x;
+              if (num_member (p, keys[j], &x))
+                {
+                  g_string_append_printf (g->hoc, "    s.%s = ", keys[j]);
+                  append_num (g->hoc, x);
+                  g_string_append_c (g->hoc, '\n');
+                }
+            }
+        }
+      need_mech (g, strcmp (model, "VecStim") ? model : "IntFire1", 1, where);
+      g_string_append (g->hoc, "  }\n");
+    }
+  g_string_append (g->hoc, "  return s\n}\n\n");
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Rank files                                                                                 */
+
+typedef struct {
+  guint32 post;
+  guint32 sec;
+  float   loc;
+  guint32 syn;
+} SynKey;
+
+static guint
+syn_hash (gconstpointer p)
+{
+  const SynKey *k = p;
+  guint32 lb;
+  memcpy (&lb, &k->loc, 4);
+  return k->post * 2654435761u ^ k->sec * 40503u ^ lb * 2246822519u ^ k->syn * 3266489917u;
+}
+
+static gboolean
+syn_equal (gconstpointer a, gconstpointer b)
+{
+  const SynKey *x = a, *y = b;
+  return x->post == y->post && x->sec == y->sec && x->syn == y->syn && memcmp (&x->loc, &y->loc, 4) == 0;
+}
+
+typedef struct {
+  Block      *syns;
+  GHashTable *index;   /* SynKey → synapse index + 1 */
+  GPtrArray  *keys;
+  guint       n;
+} SynTable;
+
+static double
+syn_for (Gen *g, SynTable *t, const NlConn *c, gboolean artificial_post)
+{
+  SynKey key = { c->post, artificial_post ? NL_SEC_NONE : c->sec, artificial_post ? 0 : c->loc,
+                 artificial_post ? 0 : c->syn };
+  gboolean merge = artificial_post || (c->syn < g->n_syn_names && g->syn_linear[c->syn]);
+  if (merge)
+    {
+      gpointer v = g_hash_table_lookup (t->index, &key);
+      if (v)
+        return GPOINTER_TO_UINT (v) - 1;
+    }
+  put (t->syns, c->post);
+  put (t->syns, key.sec == NL_SEC_NONE ? -1 : (double) key.sec);
+  put (t->syns, key.loc);
+  put (t->syns, key.syn);
+  if (merge)
+    {
+      SynKey *k = g_memdup2 (&key, sizeof key);
+      g_hash_table_insert (t->index, k, GUINT_TO_POINTER (t->n + 1));
+    }
+  return t->n++;
+}
+
+static gboolean
+write_block (FILE *f, Block *b)
+{
+  double n = b->len;
+  if (fwrite (&n, sizeof n, 1, f) != 1)
+    return FALSE;
+  if (b->len && fwrite (b->data, sizeof (double), b->len, f) != b->len)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+write_rank (Gen *g, guint rank, const char *dir, GError **error)
+{
+  NlNetwork *net = g->net;
+  guint n_cells = nl_network_get_n_cells (net);
+  g_autoptr(GArray) cells = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) syns = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) stims = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ncs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GHashTable) stim_local = g_hash_table_new (g_direct_hash, g_direct_equal);
+  SynTable st = { syns, g_hash_table_new_full (syn_hash, syn_equal, g_free, NULL), NULL, 0 };
+  guint n_stims = nl_network_get_n_stims (net);
+  guint n_local_stims = 0;
+
+  for (guint gid = rank; gid < n_cells; gid += g->n_ranks)
+    {
+      const NlNetPop *pop = nl_network_get_pop (net, nl_network_cell_pop (net, gid));
+      put (cells, gid);
+      if (pop->artificial)
+        {
+          guint n = 0;
+          const double *tt = nl_network_get_spike_times (net, gid, &n);
+          put (cells, -(double) nl_network_cell_pop (net, gid) - 1);
+          put (cells, n);
+          for (guint i = 0; i < n; i++)
+            put (cells, tt[i]);
+        }
+      else
+        {
+          guint nf = nl_network_get_n_cell_funcs (net, pop->cell_rule);
+          const double *vals = nf ? nl_network_get_cell_values (net, gid) : NULL;
+          put (cells, pop->cell_rule);
+          put (cells, nf);
+          for (guint i = 0; i < nf; i++)
+            put (cells, vals[i]);
+        }
+    }
+  /* Stimuli of this rank's cells. */
+  for (guint i = 0; i < n_stims; i++)
+    {
+      NlNetStim s;
+      nl_network_get_stim (net, i, &s);
+      if (s.cell % g->n_ranks != rank)
+        continue;
+      const NlNetRule *rule = nl_network_get_rule (net, s.rule);
+      gboolean point_source = !g_strcmp0 (rule->source_type, "NetStim") || !g_strcmp0 (rule->source_type, "VecStim");
+      guint nf = nl_network_get_n_stim_funcs (net, s.rule);
+      const double *vals = nf ? nl_network_get_stim_values (net, i) : NULL;
+      put (stims, i);
+      put (stims, s.cell);
+      put (stims, s.rule);
+      put (stims, point_source || s.sec == NL_SEC_NONE ? -1 : (double) s.sec);
+      put (stims, s.loc);
+      put (stims, nf);
+      for (guint j = 0; j < nf; j++)
+        put (stims, vals[j]);
+      g_hash_table_insert (stim_local, GUINT_TO_POINTER (i), GUINT_TO_POINTER (n_local_stims++));
+    }
+  for (guint gid = rank; gid < n_cells; gid += g->n_ranks)
+    {
+      guint64 first, n = nl_network_conns_of_cell (net, gid, &first);
+      gboolean art = nl_network_get_pop (net, nl_network_cell_pop (net, gid))->artificial;
+      for (guint64 i = 0; i < n; i++)
+        {
+          NlConn c;
+          nl_network_get_conn (net, first + i, &c);
+          if (nl_network_get_rule (net, c.rule)->pointer)
+            {
+              g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                           "connParams.%s: gap junctions and graded synapses are not supported yet",
+                           nl_network_get_rule (net, c.rule)->label);
+              g_hash_table_unref (st.index);
+              return FALSE;
+            }
+          put (ncs, 0);
+          put (ncs, c.pre);
+          put (ncs, syn_for (g, &st, &c, art));
+          put (ncs, c.weight);
+          put (ncs, c.delay);
+        }
+    }
+  guint64 n_sc = nl_network_get_n_stim_conns (net);
+  for (guint64 i = 0; i < n_sc; i++)
+    {
+      NlConn c;
+      nl_network_get_stim_conn (net, i, &c);
+      if (c.post % g->n_ranks != rank)
+        continue;
+      gboolean art = nl_network_get_pop (net, nl_network_cell_pop (net, c.post))->artificial;
+      gpointer local;
+      if (!g_hash_table_lookup_extended (stim_local, GUINT_TO_POINTER (c.pre), NULL, &local))
+        continue;
+      put (ncs, 1);
+      put (ncs, GPOINTER_TO_UINT (local));
+      put (ncs, syn_for (g, &st, &c, art));
+      put (ncs, c.weight);
+      put (ncs, c.delay);
+    }
+  g_hash_table_unref (st.index);
+
+  g_autofree char *name = g_strdup_printf ("rank_%u.bin", rank);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  FILE *f = fopen (path, "wb");
+  if (!f)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot write", path);
+      return FALSE;
+    }
+  gboolean ok = write_block (f, cells) && write_block (f, syns) && write_block (f, stims) && write_block (f, ncs);
+  ok = (fclose (f) == 0) && ok;
+  if (!ok)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: write failed", path);
+  return ok;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static char *
+find_hoc_library (void)
+{
+  const char *env = g_getenv ("NETLOOM_HOC_DIR");
+  g_autofree char *p = NULL;
+  if (env && *env)
+    {
+      p = g_build_filename (env, "netloom.hoc", NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&p);
+      g_clear_pointer (&p, g_free);
+    }
+  p = g_build_filename (NL_DATADIR, "hoc", "netloom.hoc", NULL);
+  if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&p);
+  g_clear_pointer (&p, g_free);
+#ifdef NL_SOURCE_MOD_DIR
+  {
+    g_autofree char *sim = g_path_get_dirname (NL_SOURCE_MOD_DIR);
+    p = g_build_filename (sim, "hoc", "netloom.hoc", NULL);
+    if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
+      return g_steal_pointer (&p);
+  }
+#endif
+  return NULL;
+}
+
+/* Does the model name one of NetLoom's own mechanisms (Izhi…)? */
+static gboolean
+uses_own_mechs (JsonObject *np)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, np);
+  json_generator_set_root (gen, node);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  return strstr (text, "\"Izhi20") != NULL;
+}
+
+gboolean
+nl_run_prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir, char ***argv_out,
+                GError **error)
+{
+  Gen g = { 0 };
+  gboolean ok = FALSE;
+  guint n_ranks = MAX (options ? options->n_ranks : 1, 1);
+  g_autofree char *lib = find_hoc_library ();
+  g_autofree char *dll = NULL;
+  g_autofree char *nrniv = nl_neuron_find_nrniv ();
+  guint n_cells = nl_network_get_n_cells (net);
+  gsize hdr_len;
+
+  if (!nrniv)
+    {
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NOT_FOUND,
+                   "NEURON's nrniv was not found; install Debian's 'neuron' package or set NETLOOM_NRNIV");
+      return FALSE;
+    }
+  if (!lib)
+    {
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NOT_FOUND, "NetLoom's HOC library (netloom.hoc) was not found");
+      return FALSE;
+    }
+  if (n_cells == 0)
+    {
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID, "the network has no cells");
+      return FALSE;
+    }
+
+  g.spec = spec;
+  g.net = net;
+  g.np = nl_spec_get_net_params (spec);
+  g.n_ranks = n_ranks;
+  g.one_syn = options && options->one_syn_per_netcon;
+  g.hoc = g_string_new (NULL);
+  g.checks = g_string_new (NULL);
+  g.checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  /* Section and synMech names in use. */
+  {
+    guint max_sec = 0, max_syn = 0;
+    gboolean any_sec = FALSE, any_syn = FALSE;
+    guint64 nc = nl_network_get_n_conns (net), nsc = nl_network_get_n_stim_conns (net);
+    for (guint64 i = 0; i < nc + nsc; i++)
+      {
+        NlConn c;
+        if (i < nc)
+          nl_network_get_conn (net, i, &c);
+        else
+          nl_network_get_stim_conn (net, i - nc, &c);
+        if (c.sec != NL_SEC_NONE)
+          {
+            max_sec = MAX (max_sec, c.sec);
+            any_sec = TRUE;
+          }
+        max_syn = MAX (max_syn, c.syn);
+        any_syn = TRUE;
+      }
+    for (guint i = 0; i < nl_network_get_n_stims (net); i++)
+      {
+        NlNetStim s;
+        nl_network_get_stim (net, i, &s);
+        if (s.sec != NL_SEC_NONE)
+          {
+            max_sec = MAX (max_sec, s.sec);
+            any_sec = TRUE;
+          }
+      }
+    g.n_secs = any_sec ? max_sec + 1 : 0;
+    g.n_syn_names = any_syn ? max_syn + 1 : 0;
+    g.syn_linear = g_new0 (gboolean, g.n_syn_names + 1);
+  }
+
+  g_string_append_printf (g.hoc, "// Generated by NetLoom: %u cells, %u rank(s). Run in this folder:\n"
+                                 "//   nrniv -nopython -nobanner -nogui driver.hoc\n"
+                                 "{load_file(\"netloom.hoc\")}\n", n_cells, n_ranks);
+  g_string_append_printf (g.hoc, "nl_ncells = %u\nnl_tstop = ", n_cells);
+  append_num (g.hoc, nl_spec_get_double (spec, "simConfig.duration", 1000));
+  g_string_append (g.hoc, "\nnl_dt = ");
+  append_num (g.hoc, nl_spec_get_double (spec, "simConfig.dt", 0.025));
+  g_string_append (g.hoc, "\nnl_celsius = ");
+  append_num (g.hoc, nl_spec_get_double (spec, "simConfig.hParams.celsius", 6.3));
+  g_string_append (g.hoc, "\nnl_vinit = ");
+  append_num (g.hoc, nl_spec_get_double (spec, "simConfig.hParams.v_init", -65));
+  g_string_append (g.hoc, "\nnl_seed = ");
+  append_num (g.hoc, nl_spec_get_double (spec, "simConfig.seeds.stim", 1));
+  g_string_append (g.hoc, "\n\n");
+  hdr_len = g.hoc->len;
+
+  for (guint k = 0; k < nl_network_get_n_cell_rules (net); k++)
+    {
+      gboolean used = FALSE;
+      for (guint p = 0; p < nl_network_get_n_pops (net); p++)
+        used |= nl_network_get_pop (net, p)->cell_rule == (int) k;
+      if (!used)
+        continue;
+      if (!gen_template (&g, k, error))
+        goto out;
+    }
+  g_string_append (g.hoc, "obfunc nl_mkcell() { localobj c\n");
+  for (guint k = 0; k < nl_network_get_n_cell_rules (net); k++)
+    {
+      gboolean used = FALSE;
+      for (guint p = 0; p < nl_network_get_n_pops (net); p++)
+        used |= nl_network_get_pop (net, p)->cell_rule == (int) k;
+      if (used)
+        g_string_append_printf (g.hoc, "  if ($1 == %u) { c = new NLCell_%u() }\n", k, k);
+    }
+  g_string_append (g.hoc, "  c.setvals($o2)\n  return c\n}\n\n");
+  if (!gen_synmechs (&g, error) || !gen_stims (&g, error) || !gen_arts (&g, error))
+    goto out;
+  g_string_append (g.hoc, "nl_main()\nquit()\n");
+  g_string_insert (g.hoc, hdr_len, g.checks->str);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot create the run folder", dir);
+      goto out;
+    }
+  for (guint r = 0; r < n_ranks; r++)
+    if (!write_rank (&g, r, dir, error))
+      goto out;
+  /* Remove stale spike files of an earlier run in the same folder. */
+  for (guint r = 0; r < 1024; r++)
+    {
+      g_autofree char *n = g_strdup_printf ("spikes_%u.bin", r);
+      g_autofree char *p = g_build_filename (dir, n, NULL);
+      if (g_unlink (p) != 0 && r >= n_ranks)
+        break;
+    }
+  {
+    g_autofree char *text = NULL;
+    gsize len;
+    g_autofree char *dst = g_build_filename (dir, "netloom.hoc", NULL);
+    g_autofree char *drv = g_build_filename (dir, "driver.hoc", NULL);
+    if (!g_file_get_contents (lib, &text, &len, error) || !g_file_set_contents (dst, text, len, error)
+        || !g_file_set_contents (drv, g.hoc->str, g.hoc->len, error))
+      goto out;
+  }
+
+  /* Mechanisms: the user's folders, plus NetLoom's own when the model needs them. */
+  {
+    g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; options && options->mod_dirs && options->mod_dirs[i]; i++)
+      g_ptr_array_add (dirs, g_strdup (options->mod_dirs[i]));
+    if (dirs->len > 0 || uses_own_mechs (g.np))
+      {
+        char *own = nl_mech_own_dir ();
+        if (own)
+          g_ptr_array_add (dirs, own);
+      }
+    if (dirs->len > 0)
+      {
+        g_ptr_array_add (dirs, NULL);
+        dll = nl_mech_compile_dirs ((const char *const *) dirs->pdata, options ? options->cancellable : NULL, error);
+        if (!dll)
+          goto out;
+      }
+  }
+
+  {
+    GPtrArray *argv = g_ptr_array_new ();
+    if (n_ranks > 1)
+      {
+        const char *env = g_getenv ("NETLOOM_MPIEXEC");
+        char *mpi = env && *env ? g_strdup (env)
+                    : g_path_is_absolute (NL_MPIEXEC) && g_file_test (NL_MPIEXEC, G_FILE_TEST_IS_EXECUTABLE)
+                      ? g_strdup (NL_MPIEXEC) : g_find_program_in_path ("mpiexec");
+        if (!mpi)
+          {
+            g_ptr_array_free (argv, TRUE);
+            g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NOT_FOUND, "mpiexec was not found; install OpenMPI or run with one rank");
+            goto out;
+          }
+        g_ptr_array_add (argv, mpi);
+        g_ptr_array_add (argv, g_strdup ("--allow-run-as-root"));
+        g_ptr_array_add (argv, g_strdup ("--oversubscribe"));
+        g_ptr_array_add (argv, g_strdup ("-n"));
+        g_ptr_array_add (argv, g_strdup_printf ("%u", n_ranks));
+      }
+    g_ptr_array_add (argv, g_strdup (nrniv));
+    if (n_ranks > 1)
+      g_ptr_array_add (argv, g_strdup ("-mpi"));
+    g_ptr_array_add (argv, g_strdup ("-nopython"));
+    g_ptr_array_add (argv, g_strdup ("-nobanner"));
+    g_ptr_array_add (argv, g_strdup ("-nogui"));
+    if (dll)
+      {
+        g_ptr_array_add (argv, g_strdup ("-dll"));
+        g_ptr_array_add (argv, g_strdup (dll));
+      }
+    g_ptr_array_add (argv, g_strdup ("driver.hoc"));
+    g_ptr_array_add (argv, NULL);
+    *argv_out = (char **) g_ptr_array_free (argv, FALSE);
+  }
+  ok = TRUE;
+
+out:
+  g_string_free (g.hoc, TRUE);
+  g_string_free (g.checks, TRUE);
+  g_hash_table_unref (g.checked);
+  g_free (g.syn_linear);
+  return ok;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Running                                                                                    */
+
+typedef struct {
+  double  t;
+  guint32 gid;
+} Spike;
+
+static int
+spike_cmp (const void *a, const void *b)
+{
+  const Spike *x = a, *y = b;
+  if (x->t != y->t)
+    return x->t < y->t ? -1 : 1;
+  return (x->gid > y->gid) - (x->gid < y->gid);
+}
+
+static gboolean
+read_spikes (const char *dir, guint n_ranks, NlRunResult *res, GError **error)
+{
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (Spike));
+  for (guint r = 0; r < n_ranks; r++)
+    {
+      g_autofree char *n = g_strdup_printf ("spikes_%u.bin", r);
+      g_autofree char *p = g_build_filename (dir, n, NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+      if (!g_file_get_contents (p, &data, &len, error))
+        return FALSE;
+      double cnt;
+      if (len < sizeof (double))
+        goto bad;
+      memcpy (&cnt, data, sizeof cnt);
+      if (cnt < 0 || cnt > 1e12 || len != sizeof (double) * (1 + 2 * (gsize) cnt))
+        goto bad;
+      for (gsize i = 0; i < (gsize) cnt; i++)
+        {
+          Spike s;
+          double gd;
+          memcpy (&s.t, data + sizeof (double) * (1 + i), sizeof (double));
+          memcpy (&gd, data + sizeof (double) * (1 + (gsize) cnt + i), sizeof (double));
+          s.gid = (guint32) gd;
+          g_array_append_val (all, s);
+        }
+      continue;
+    bad:
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "%s: malformed spike file", p);
+      return FALSE;
+    }
+  g_array_sort (all, spike_cmp);
+  res->n_spikes = all->len;
+  res->spike_t = g_new (double, MAX (all->len, 1));
+  res->spike_gid = g_new (guint32, MAX (all->len, 1));
+  for (guint i = 0; i < all->len; i++)
+    {
+      res->spike_t[i] = g_array_index (all, Spike, i).t;
+      res->spike_gid[i] = g_array_index (all, Spike, i).gid;
+    }
+  return TRUE;
+}
+
+/* The lines of NEURON's stderr worth showing (its error text), at most ~20. */
+static char *
+neuron_message (const char *err, const char *out)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  const char *src = err && *err ? err : out;
+  g_auto(GStrv) lines = g_strsplit (src ? src : "", "\n", -1);
+  guint n = 0;
+  for (guint i = 0; lines[i] && n < 20; i++)
+    {
+      const char *l = g_strstrip (lines[i]);
+      if (!*l || g_str_has_prefix (l, "NL_PROGRESS") || strstr (l, "ORTE_ERROR_LOG") || g_str_has_prefix (l, "---")
+          || g_str_has_prefix (l, "["))
+        continue;
+      if (s->len)
+        g_string_append (s, "\n");
+      g_string_append (s, l);
+      n++;
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *n;
+  while (d && (n = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, n, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR) && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+NlRunResult *
+nl_run (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **error)
+{
+  g_autofree char *tmp = NULL;
+  const char *dir = options ? options->run_dir : NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *err_text = NULL;
+  g_autofree char *err_path = NULL;
+  NlRunResult *res = NULL;
+  GCancellable *cancellable = options ? options->cancellable : NULL;
+  guint n_ranks = MAX (options ? options->n_ranks : 1, 1);
+  double duration = nl_spec_get_double (spec, "simConfig.duration", 1000);
+  gboolean done = FALSE;
+  gint64 t0;
+
+  if (!dir)
+    {
+      tmp = g_dir_make_tmp ("netloom-run-XXXXXX", error);
+      if (!tmp)
+        return NULL;
+      dir = tmp;
+    }
+  if (!nl_run_prepare (spec, net, options, dir, &argv, error))
+    goto out;
+
+  err_path = g_build_filename (dir, "stderr.txt", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_cwd (launcher, dir);
+  g_subprocess_launcher_set_stderr_file_path (launcher, err_path);
+  t0 = g_get_monotonic_time ();
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv, error);
+  if (!proc)
+    goto out;
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  for (;;)
+    {
+      g_autoptr(GError) e = NULL;
+      gsize len;
+      g_autofree char *line = g_data_input_stream_read_line (in, &len, cancellable, &e);
+      if (!line)
+        {
+          if (e && g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_subprocess_send_signal (proc, SIGTERM);
+              g_subprocess_wait (proc, NULL, NULL);
+              g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_CANCELLED, "the run was cancelled");
+              goto out;
+            }
+          break;
+        }
+      /* mpiexec prefixes nothing; strip a rank prefix "0 " just in case. */
+      const char *p = strstr (line, "NL_PROGRESS ");
+      if (p)
+        {
+          if (options && options->progress)
+            options->progress (g_ascii_strtod (p + 12, NULL), duration, options->progress_data);
+          continue;
+        }
+      if (strstr (line, "NL_DONE "))
+        done = TRUE;
+      else if (out->len < 65536)
+        {
+          g_string_append (out, line);
+          g_string_append_c (out, '\n');
+        }
+    }
+  if (!g_subprocess_wait (proc, cancellable, error))
+    {
+      g_subprocess_send_signal (proc, SIGTERM);
+      goto out;
+    }
+  g_file_get_contents (err_path, &err_text, NULL, NULL);
+  if (!done || !g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
+    {
+      g_autofree char *msg = neuron_message (err_text, out->str);
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "NEURON failed%s%s (run folder %s)\n%s",
+                   g_subprocess_get_if_exited (proc) ? "" : ": killed by a signal",
+                   !done && g_subprocess_get_if_exited (proc) && g_subprocess_get_exit_status (proc) == 0
+                     ? ": the simulation did not finish" : "",
+                   tmp ? "removed" : dir, msg);
+      goto out;
+    }
+  if (options && options->progress)
+    options->progress (duration, duration, options->progress_data);
+  res = g_new0 (NlRunResult, 1);
+  res->duration_ms = duration;
+  res->n_ranks = n_ranks;
+  res->wall_s = (g_get_monotonic_time () - t0) / 1e6;
+  if (!read_spikes (dir, n_ranks, res, error))
+    g_clear_pointer (&res, nl_run_result_free);
+
+out:
+  if (tmp)
+    remove_tree (tmp);
+  return res;
+}

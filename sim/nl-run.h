@@ -1,0 +1,74 @@
+/* nl-run.h — simulating a built network in NEURON (serial or MPI).
+ *
+ * The run directory holds everything needed to repeat the run by hand: netloom.hoc (the
+ * fixed library), driver.hoc (generated: one template per cell rule, one function per
+ * synMech/stimulus rule/artificial population, never one statement per cell or NetCon) and
+ * rank_<r>.bin (the cells, synapses, stimuli and NetCons of rank r as little-endian doubles).
+ * Rank r owns the gids g with g % ranks == r. Each rank writes spikes_<r>.bin; they are
+ * merged here and sorted by (time, gid). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nl-build.h"
+#include "nl-spec.h"
+
+G_BEGIN_DECLS
+
+#define NL_RUN_ERROR (nl_run_error_quark ())
+GQuark nl_run_error_quark (void);
+
+typedef enum {
+  NL_RUN_ERROR_UNSUPPORTED, /* a model feature this version cannot simulate yet */
+  NL_RUN_ERROR_INVALID,     /* a name that is not an identifier, a bad value */
+  NL_RUN_ERROR_NEURON,      /* NEURON (or mpiexec) failed: the message quotes its output */
+  NL_RUN_ERROR_NOT_FOUND,   /* nrniv, mpiexec or NetLoom's HOC library not found */
+  NL_RUN_ERROR_CANCELLED,
+} NlRunError;
+
+/* Simulated time reached (ms) of duration (ms); called in the thread running nl_run(). */
+typedef void (*NlRunProgress) (double t_ms, double duration_ms, gpointer user_data);
+
+typedef struct {
+  guint              n_ranks;      /* 0 or 1: one nrniv; more: mpiexec -n N nrniv -mpi */
+  const char        *run_dir;      /* NULL: a fresh temporary folder, removed afterwards */
+  const char *const *mod_dirs;     /* NULL-terminated user .mod folders, or NULL */
+  NlRunProgress      progress;
+  gpointer           progress_data;
+  GCancellable      *cancellable;
+  gboolean           one_syn_per_netcon; /* NetPyNE's one point process per NetCon; by default
+                                            NetCons onto the same linear synapse (ExpSyn, Exp2Syn:
+                                            cell, section, location, synMech) share it */
+} NlRunOptions;
+
+typedef struct {
+  guint64  n_spikes;
+  double  *spike_t;     /* ms, sorted by (t, gid) */
+  guint32 *spike_gid;
+  double   duration_ms;
+  guint    n_ranks;
+  double   wall_s;      /* NEURON's run time, wall clock */
+} NlRunResult;
+
+/* Runs `net` (built from `spec`). Blocking: call it from a worker thread in a GUI. */
+NlRunResult *nl_run        (NlSpec             *spec,
+                            NlNetwork          *net,
+                            const NlRunOptions *options,
+                            GError            **error);
+void         nl_run_result_free (NlRunResult   *result);
+
+/* Writes the run directory only (driver.hoc, netloom.hoc, rank_*.bin); the command line
+   to run it is stored in *argv (NULL-terminated, free with g_strfreev). */
+gboolean     nl_run_prepare (NlSpec             *spec,
+                             NlNetwork          *net,
+                             const NlRunOptions *options,
+                             const char         *dir,
+                             char             ***argv,
+                             GError            **error);
+
+/* TRUE when `name` matches [A-Za-z_][A-Za-z0-9_]*. */
+gboolean     nl_run_is_identifier (const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NlRunResult, nl_run_result_free)
+
+G_END_DECLS

@@ -18,6 +18,7 @@ static const Command commands[] = {
   { "check", nl_cmd_check, "Validate a model (NetLoom or NetPyNE JSON) and list every problem" },
   { "build", nl_cmd_build, "Build the network of a model and count cells and connections" },
   { "run", nl_cmd_run, "Build a model and simulate it in NEURON (serial or MPI)" },
+  { "info", nl_cmd_info, "Summarise a results file: cells, spikes per population, traces, LFP" },
 };
 
 static void

@@ -1,0 +1,44 @@
+#include "nl-results-read.h"
+
+#include "nl-format.h"
+
+/* Format dispatch: sniff the first bytes, hand the file to its reader. */
+
+NlResults *
+nl_results_read (const char  *filename,
+                 GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  NlFormat format;
+
+  g_return_val_if_fail (filename != NULL, NULL);
+
+  format = nl_format_detect_file (filename, &local);
+  if (local)
+    {
+      g_set_error (error, local->domain, local->code, "%s: %s", filename, local->message);
+      return NULL;
+    }
+  switch (format)
+    {
+    case NL_FORMAT_JSON:
+    case NL_FORMAT_JSON_GZ:
+      return nl_netpyne_json_read (filename, error);
+    case NL_FORMAT_HDF5:
+      return nl_sonata_read (filename, error);
+    case NL_FORMAT_MAT5:
+    case NL_FORMAT_MAT73:
+    case NL_FORMAT_PICKLE:
+    case NL_FORMAT_CSV:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "%s: reading %s results files is not yet supported", filename,
+                   nl_format_to_string (format));
+      return NULL;
+    case NL_FORMAT_UNKNOWN:
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s: not a results file NetLoom knows (expected NetPyNE JSON, MAT, HDF5, "
+                   "pickle, SONATA or NetLoom .h5)", filename);
+      return NULL;
+    }
+}

@@ -5,7 +5,10 @@
 #include <nl-run.h>
 #include <nl-spec.h>
 #include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 /* `netloom run MODEL…`: build the network and simulate it in NEURON. */
@@ -40,21 +43,98 @@ print_problems (GPtrArray *problems)
     }
 }
 
+/* Writes `name` in `dir` atomically: a temporary file in dir, then rename. */
 static gboolean
-write_spikes_csv (const char *dir, const NlRunResult *res, GError **error)
+write_atomic (const char *dir, const char *name, GString *s, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *tmpl = g_build_filename (dir, ".netloom-XXXXXX", NULL);
+  int fd = g_mkstemp_full (tmpl, O_RDWR, 0666);   /* mode as a new file, umask applies */
+  FILE *f;
+  gboolean ok;
+
+  if (fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: cannot write: %s", path, g_strerror (errno));
+      return FALSE;
+    }
+  f = fdopen (fd, "w");
+  if (!f)
+    {
+      close (fd);
+      g_unlink (tmpl);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot write", path);
+      return FALSE;
+    }
+  ok = fwrite (s->str, 1, s->len, f) == s->len;
+  ok = fflush (f) == 0 && ok;
+  ok = fclose (f) == 0 && ok;
+  if (ok && g_rename (tmpl, path) != 0)
+    ok = FALSE;
+  if (!ok)
+    {
+      g_unlink (tmpl);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: write failed", path);
+    }
+  return ok;
+}
+
+/* DIR/spikes.csv (t_ms,gid) and DIR/<trace>.csv (t_ms,cell_<gid>,…: one row per sample). */
+static gboolean
+write_csv_dir (const char *dir, NlResults *res, GError **error)
 {
   g_autoptr(GString) s = g_string_new ("t_ms,gid\n");
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  guint64 n = nl_results_get_n_spikes (res);
+  const double *t = nl_results_get_spike_times (res);
+  const guint32 *gid = nl_results_get_spike_gids (res);
+  guint64 n_samples = 0;
+  const double *tt = nl_results_get_trace_time (res, &n_samples);
+
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot create the folder", dir);
       return FALSE;
     }
-  for (guint64 i = 0; i < res->n_spikes; i++)
-    g_string_append_printf (s, "%s,%u\n", g_ascii_formatd (buf, sizeof buf, "%.17g", res->spike_t[i]),
-                            res->spike_gid[i]);
-  g_autofree char *path = g_build_filename (dir, "spikes.csv", NULL);
-  return g_file_set_contents (path, s->str, s->len, error);
+  for (guint64 i = 0; i < n; i++)
+    g_string_append_printf (s, "%s,%u\n", g_ascii_formatd (buf, sizeof buf, "%.17g", t[i]), gid[i]);
+  if (!write_atomic (dir, "spikes.csv", s, error))
+    return FALSE;
+  for (guint k = 0; k < nl_results_get_n_traces (res); k++)
+    {
+      const char *name = nl_results_get_trace_name (res, k);
+      guint n_cells = nl_results_get_trace_n_cells (res, k);
+      g_autofree const double **cols = g_new0 (const double *, MAX (n_cells, 1));
+      g_autofree char *file = g_strconcat (name, ".csv", NULL);
+      if (!strcmp (name, "spikes"))
+        {
+          fprintf (stderr, "warning: recordTraces.spikes: not written (DIR/spikes.csv holds the spikes); rename the trace\n");
+          continue;
+        }
+      g_string_truncate (s, 0);
+      g_string_append (s, "t_ms");
+      for (guint c = 0; c < n_cells; c++)
+        {
+          guint32 g;
+          guint64 ns;
+          cols[c] = nl_results_get_trace_values (res, k, c, &g, &ns);
+          g_string_append_printf (s, ",cell_%u", g);
+        }
+      g_string_append_c (s, '\n');
+      for (guint64 i = 0; i < n_samples; i++)
+        {
+          g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", tt[i]));
+          for (guint c = 0; c < n_cells; c++)
+            {
+              g_string_append_c (s, ',');
+              g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", cols[c][i]));
+            }
+          g_string_append_c (s, '\n');
+        }
+      if (!write_atomic (dir, file, s, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 int
@@ -71,7 +151,7 @@ nl_cmd_run (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print counts, spikes and rates as JSON on standard output", NULL },
     { "mod-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mod_dirs, "Compile and load the .mod files of DIR (repeatable)", "DIR" },
     { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &run_dir, "Write NEURON's inputs to DIR and keep them (default: a temporary folder)", "DIR" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write results into DIR/ (spikes.csv)", "DIR/" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write results into DIR/ (spikes.csv, one CSV per recorded trace)", "DIR/" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "MODEL…" },
     { NULL }
   };
@@ -79,7 +159,7 @@ nl_cmd_run (int argc, char **argv)
   g_autoptr(GPtrArray) problems = nl_problems_new ();
   g_autoptr(NlSpec) spec = NULL;
   g_autoptr(NlNetwork) net = NULL;
-  g_autoptr(NlRunResult) res = NULL;
+  g_autoptr(NlResults) res = NULL;
   g_autoptr(GError) error = NULL;
   NlBuildOptions bopt = { 0 };
   NlRunOptions ropt = { 0 };
@@ -129,7 +209,7 @@ nl_cmd_run (int argc, char **argv)
       ropt.progress = show_progress;
       ropt.progress_data = &progress;
     }
-  res = nl_run (spec, net, &ropt, &error);
+  res = nl_run_full (spec, net, &ropt, &error);
   if (ropt.progress)
     fputc ('\n', stderr);
   if (!res)
@@ -141,7 +221,18 @@ nl_cmd_run (int argc, char **argv)
         return NL_EXIT_INVALID;
       return NL_EXIT_RUNTIME;
     }
-  if (output && !write_spikes_csv (output, res, &error))
+  {
+    JsonObject *meta = nl_results_get_meta (res);
+    JsonArray *warnings = json_object_has_member (meta, "warnings") ? json_object_get_array_member (meta, "warnings") : NULL;
+    for (guint i = 0; warnings && i < json_array_get_length (warnings); i++)
+      fprintf (stderr, "warning: %s\n", json_array_get_string_element (warnings, i));
+  }
+  guint64 n_spikes = nl_results_get_n_spikes (res);
+  const guint32 *spike_gid = nl_results_get_spike_gids (res);
+  double duration_ms = nl_results_get_duration (res);
+  guint n_ranks = json_object_get_int_member (nl_results_get_meta (res), "ranks");
+  double wall_s = json_object_get_double_member (nl_results_get_meta (res), "wall_s");
+  if (output && !write_csv_dir (output, res, &error))
     {
       fprintf (stderr, "netloom run: %s\n", error->message);
       return NL_EXIT_RUNTIME;
@@ -159,9 +250,9 @@ nl_cmd_run (int argc, char **argv)
           conns_in[p] += nl_network_conns_of_cell (net, g, &first);
         }
     }
-  for (guint64 i = 0; i < res->n_spikes; i++)
-    if (res->spike_gid[i] < nl_network_get_n_cells (net))
-      spikes[nl_network_cell_pop (net, res->spike_gid[i])]++;
+  for (guint64 i = 0; i < n_spikes; i++)
+    if (spike_gid[i] < nl_network_get_n_cells (net))
+      spikes[nl_network_cell_pop (net, spike_gid[i])]++;
 
   if (json)
     {
@@ -174,11 +265,11 @@ nl_cmd_run (int argc, char **argv)
       json_builder_set_member_name (b, "stim_conns");
       json_builder_add_int_value (b, nl_network_get_n_stim_conns (net));
       json_builder_set_member_name (b, "spikes");
-      json_builder_add_int_value (b, res->n_spikes);
+      json_builder_add_int_value (b, n_spikes);
       json_builder_set_member_name (b, "duration_ms");
-      json_builder_add_double_value (b, res->duration_ms);
+      json_builder_add_double_value (b, duration_ms);
       json_builder_set_member_name (b, "ranks");
-      json_builder_add_int_value (b, res->n_ranks);
+      json_builder_add_int_value (b, n_ranks);
       json_builder_set_member_name (b, "pops");
       json_builder_begin_object (b);
       for (guint p = 0; p < n_pops; p++)
@@ -193,8 +284,8 @@ nl_cmd_run (int argc, char **argv)
           json_builder_set_member_name (b, "spikes");
           json_builder_add_int_value (b, spikes[p]);
           json_builder_set_member_name (b, "rate_hz");
-          json_builder_add_double_value (b, pop->n_cells && res->duration_ms > 0
-                                              ? spikes[p] / (double) pop->n_cells / (res->duration_ms / 1000) : 0);
+          json_builder_add_double_value (b, pop->n_cells && duration_ms > 0
+                                              ? spikes[p] / (double) pop->n_cells / (duration_ms / 1000) : 0);
           json_builder_end_object (b);
         }
       json_builder_end_object (b);
@@ -209,10 +300,10 @@ nl_cmd_run (int argc, char **argv)
         {
           const NlNetPop *pop = nl_network_get_pop (net, p);
           printf ("%-12s %8u cells %10" G_GUINT64_FORMAT " spikes %9.2f Hz\n", pop->name, pop->n_cells, spikes[p],
-                  pop->n_cells && res->duration_ms > 0 ? spikes[p] / (double) pop->n_cells / (res->duration_ms / 1000) : 0);
+                  pop->n_cells && duration_ms > 0 ? spikes[p] / (double) pop->n_cells / (duration_ms / 1000) : 0);
         }
-      printf ("spikes: %" G_GUINT64_FORMAT " in %g ms on %u rank(s), NEURON %.2f s\n", res->n_spikes,
-              res->duration_ms, res->n_ranks, res->wall_s);
+      printf ("spikes: %" G_GUINT64_FORMAT " in %g ms on %u rank(s), NEURON %.2f s\n", n_spikes,
+              duration_ms, n_ranks, wall_s);
     }
   return NL_EXIT_OK;
 }

@@ -115,6 +115,8 @@ put (Block *b, double x)
 /* ------------------------------------------------------------------------------------------ */
 /* Generation context                                                                         */
 
+typedef struct _RecPlan RecPlan;
+
 typedef struct {
   NlSpec     *spec;
   NlNetwork  *net;
@@ -127,6 +129,7 @@ typedef struct {
   gboolean   *syn_linear;       /* per synMech name index: NetCons may share it */
   guint       n_syn_names;
   gboolean    one_syn;
+  RecPlan    *rec;              /* traces to record */
 } Gen;
 
 static void
@@ -222,8 +225,8 @@ gen_template (Gen *g, guint k, GError **error)
       threshold = x;
   }
 
-  g_string_append_printf (g->hoc, "begintemplate NLCell_%u\npublic sr, setvals, spikesrc, all\n", k);
-  g_string_append_printf (decl, "objref sr[%u], all\ncreate ", MAX (g->n_secs, 1));
+  g_string_append_printf (g->hoc, "begintemplate NLCell_%u\npublic sr, setvals, spikesrc, all, nl_rv\n", k);
+  g_string_append_printf (decl, "objref sr[%u], all, nl_rv\ncreate ", MAX (g->n_secs, 1));
   for (GList *l = names; l; l = l->next)
     g_string_append_printf (decl, "%s%s", (char *) l->data, l->next ? ", " : "\n");
   g_string_append (init, "proc init() {\n  all = new SectionList()\n");
@@ -693,6 +696,407 @@ gen_arts (Gen *g, GError **error)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Recording traces: which cells (recordCells plus analysis.plotTraces.include, as NetPyNE's  */
+/* setupRecording) and which variables (recordTraces, as NetPyNE's Cell.recordTraces).        */
+
+typedef struct {
+  guint32     gid;
+  guint       label;   /* index into labels */
+  guint       cmd;     /* index into cmds */
+  guint       ctx;     /* 0: run in the cell's template context; at top level with nl_ro = 1: the
+                          cell, 2: a synapse of it (nl_syns), 3: a stimulus of it (nl_stims) */
+  /* ctx 2 and 3: which object (NetPyNE: the index-th synMech or stim with that label at the
+     segment of sec(loc)) */
+  const char *obj;     /* synMech name or stimTargetParams label */
+  const char *sec;
+  float       loc;
+  int         nseg;    /* of sec; -1: unknown (then loc must match exactly) */
+  guint       index;
+} RecEntry;
+
+struct _RecPlan {
+  double     step;
+  GPtrArray *labels;    /* char* */
+  GPtrArray *cmds;      /* char*: HOC statements built only from checked identifiers and numbers */
+  GHashTable *cmd_index;
+  GArray    *entries;   /* RecEntry, by label then gid */
+  GPtrArray *warnings;  /* char* */
+};
+
+static void
+rec_plan_clear (RecPlan *p)
+{
+  g_clear_pointer (&p->labels, g_ptr_array_unref);
+  g_clear_pointer (&p->cmds, g_ptr_array_unref);
+  g_clear_pointer (&p->cmd_index, g_hash_table_unref);
+  g_clear_pointer (&p->entries, g_array_unref);
+  g_clear_pointer (&p->warnings, g_ptr_array_unref);
+}
+
+/* Marks the cells NetPyNE's getCellsList(include) returns. */
+static void
+mark_cells (NlNetwork *net, JsonNode *node, gboolean *mark, const char *where, GPtrArray *warnings)
+{
+  guint n_cells = nl_network_get_n_cells (net);
+  JsonArray *a;
+  if (!node || JSON_NODE_HOLDS_NULL (node))
+    return;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      /* NetPyNE iterates a list; a lone item is taken as a list of one. */
+      JsonArray *one = json_array_new ();
+      json_array_add_element (one, json_node_copy (node));
+      JsonNode *n = json_node_new (JSON_NODE_ARRAY);
+      json_node_take_array (n, one);
+      mark_cells (net, n, mark, where, warnings);
+      json_node_unref (n);
+      return;
+    }
+  a = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *c = json_array_get_element (a, i);
+      double x;
+      if (JSON_NODE_TYPE (c) == JSON_NODE_VALUE && json_node_get_value_type (c) == G_TYPE_STRING)
+        {
+          const char *s = json_node_get_string (c);
+          int p;
+          if (!strcmp (s, "all") || !strcmp (s, "allCells"))
+            for (guint g = 0; g < n_cells; g++)
+              mark[g] = TRUE;
+          else if ((p = nl_network_find_pop (net, s)) >= 0)
+            {
+              const NlNetPop *pop = nl_network_get_pop (net, p);
+              for (guint g = pop->first; g < pop->first + pop->n_cells; g++)
+                mark[g] = TRUE;
+            }
+          else
+            g_ptr_array_add (warnings, g_strdup_printf ("%s[%u]: no population '%s'; ignored", where, i, s));
+        }
+      else if (JSON_NODE_TYPE (c) == JSON_NODE_VALUE && node_number (c, &x)
+               && json_node_get_value_type (c) != G_TYPE_BOOLEAN)
+        {
+          if (x >= 0 && x < n_cells && x == floor (x))
+            mark[(guint) x] = TRUE;
+        }
+      else if (JSON_NODE_HOLDS_ARRAY (c) && json_array_get_length (json_node_get_array (c)) >= 2)
+        {
+          JsonArray *pa = json_node_get_array (c);
+          JsonNode *pn = json_array_get_element (pa, 0), *in = json_array_get_element (pa, 1);
+          const char *pname = JSON_NODE_TYPE (pn) == JSON_NODE_VALUE && json_node_get_value_type (pn) == G_TYPE_STRING
+                              ? json_node_get_string (pn) : NULL;
+          int p = pname ? nl_network_find_pop (net, pname) : -1;
+          if (p < 0)
+            {
+              g_ptr_array_add (warnings, g_strdup_printf ("%s[%u]: no population '%s'; ignored", where, i,
+                                                          pname ? pname : "?"));
+              continue;
+            }
+          const NlNetPop *pop = nl_network_get_pop (net, p);
+          guint n_idx = JSON_NODE_HOLDS_ARRAY (in) ? json_array_get_length (json_node_get_array (in)) : 1;
+          for (guint j = 0; j < n_idx; j++)
+            {
+              JsonNode *e = JSON_NODE_HOLDS_ARRAY (in) ? json_array_get_element (json_node_get_array (in), j) : in;
+              if (node_number (e, &x) && x >= 0 && x < pop->n_cells && x == floor (x))
+                mark[pop->first + (guint) x] = TRUE;
+            }
+        }
+    }
+}
+
+/* NetPyNE's conds on a cell's tags: pop, cellType, cellModel by equality or list membership;
+ * x, y, z, xnorm, ynorm, znorm by [min, max]; other keys match nothing. */
+static gboolean
+cell_matches (NlNetwork *net, guint gid, JsonObject *conds)
+{
+  const NlNetPop *pop = nl_network_get_pop (net, nl_network_cell_pop (net, gid));
+  static const char *const coords[] = { "x", "y", "z", "xnorm", "ynorm", "znorm" };
+  g_autoptr(GList) keys = conds ? json_object_get_members (conds) : NULL;
+  for (GList *l = keys; l; l = l->next)
+    {
+      const char *k = l->data;
+      JsonNode *v = json_object_get_member (conds, k);
+      const char *tag = NULL;
+      int ci = -1;
+      for (guint i = 0; i < G_N_ELEMENTS (coords); i++)
+        if (!strcmp (k, coords[i]))
+          ci = i;
+      if (ci >= 0)
+        {
+          double lo, hi;
+          JsonArray *a = JSON_NODE_HOLDS_ARRAY (v) ? json_node_get_array (v) : NULL;
+          if (!a || json_array_get_length (a) != 2 || !node_number (json_array_get_element (a, 0), &lo)
+              || !node_number (json_array_get_element (a, 1), &hi))
+            return FALSE;
+          const double *c = nl_network_get_coords (net, (NlCoord) ci);
+          if (!c || c[gid] < lo || c[gid] > hi)
+            return FALSE;
+          continue;
+        }
+      if (!strcmp (k, "pop"))
+        tag = pop->name;
+      else if (!strcmp (k, "cellType"))
+        tag = pop->cell_type;
+      else if (!strcmp (k, "cellModel"))
+        tag = pop->cell_model;
+      else
+        return FALSE;
+      if (!tag)
+        return FALSE;
+      if (JSON_NODE_HOLDS_ARRAY (v))
+        {
+          JsonArray *a = json_node_get_array (v);
+          gboolean any = FALSE;
+          for (guint i = 0; i < json_array_get_length (a) && !any; i++)
+            {
+              JsonNode *e = json_array_get_element (a, i);
+              any = JSON_NODE_TYPE (e) == JSON_NODE_VALUE && json_node_get_value_type (e) == G_TYPE_STRING
+                    && !strcmp (json_node_get_string (e), tag);
+            }
+          if (!any)
+            return FALSE;
+        }
+      else if (!(JSON_NODE_TYPE (v) == JSON_NODE_VALUE && json_node_get_value_type (v) == G_TYPE_STRING
+                 && !strcmp (json_node_get_string (v), tag)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Index of pointp `name` of section `sec` in a cell rule's template (pp_<n>), or -1. */
+static int
+pointp_index (JsonObject *secs, const char *sec, const char *name)
+{
+  g_autoptr(GList) names = json_object_get_members (secs);
+  int n = 0;
+  for (GList *l = names; l; l = l->next)
+    {
+      JsonObject *pps = obj_member (obj_member (secs, l->data), "pointps");
+      g_autoptr(GList) ls = pps ? json_object_get_members (pps) : NULL;
+      for (GList *m = ls; m; m = m->next, n++)
+        if (!strcmp (l->data, sec) && !strcmp (m->data, name))
+          return n;
+    }
+  return -1;
+}
+
+static guint
+rec_cmd (RecPlan *p, char *cmd)
+{
+  gpointer v;
+  if (g_hash_table_lookup_extended (p->cmd_index, cmd, NULL, &v))
+    {
+      g_free (cmd);
+      return GPOINTER_TO_UINT (v);
+    }
+  g_ptr_array_add (p->cmds, cmd);
+  g_hash_table_insert (p->cmd_index, cmd, GUINT_TO_POINTER (p->cmds->len - 1));
+  return p->cmds->len - 1;
+}
+
+/* Skipped cells of one trace, one warning per reason. */
+static void
+rec_skip (GHashTable *skips, const char *reason, guint gid)
+{
+  GArray *a = g_hash_table_lookup (skips, reason);
+  if (!a)
+    {
+      a = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (skips, g_strdup (reason), a);
+    }
+  g_array_append_val (a, gid);
+}
+
+static void
+rec_flush_skips (GHashTable *skips, const char *label, GPtrArray *warnings)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, skips);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      GArray *a = v;
+      g_autoptr(GString) s = g_string_new (NULL);
+      g_string_append_printf (s, "recordTraces.%s: not recorded for %u cell(s) (gid", label, a->len);
+      for (guint i = 0; i < a->len && i < 10; i++)
+        g_string_append_printf (s, " %u", g_array_index (a, guint, i));
+      g_string_append_printf (s, "%s): %s", a->len > 10 ? " …" : "", (char *) k);
+      g_ptr_array_add (warnings, g_string_free (g_steal_pointer (&s), FALSE));
+    }
+  g_hash_table_remove_all (skips);
+}
+
+static gboolean
+rec_plan_make (NlSpec *spec, NlNetwork *net, RecPlan *p, GError **error)
+{
+  JsonObject *sc = nl_spec_get_sim_config (spec);
+  JsonObject *np = nl_spec_get_net_params (spec);
+  JsonObject *rt = obj_member (sc, "recordTraces");
+  JsonObject *an = obj_member (sc, "analysis");
+  JsonObject *pt = obj_member (an, "plotTraces");
+  guint n_cells = nl_network_get_n_cells (net);
+  g_autofree gboolean *mark = NULL;
+  g_autoptr(GHashTable) skips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  g_autoptr(GList) labels = NULL;
+  double x;
+
+  p->labels = g_ptr_array_new_with_free_func (g_free);
+  p->cmds = g_ptr_array_new_with_free_func (g_free);
+  p->cmd_index = g_hash_table_new (g_str_hash, g_str_equal);
+  p->entries = g_array_new (FALSE, FALSE, sizeof (RecEntry));
+  p->warnings = g_ptr_array_new_with_free_func (g_free);
+  p->step = num_member (sc, "recordStep", &x) && x > 0 ? x : 0.1;   /* 'adaptive': 0.1 as NetPyNE */
+  if (!rt || json_object_get_size (rt) == 0)
+    return TRUE;
+
+  mark = g_new0 (gboolean, n_cells);
+  if (sc && json_object_has_member (sc, "recordCells"))
+    mark_cells (net, json_object_get_member (sc, "recordCells"), mark, "simConfig.recordCells", p->warnings);
+  if (!pt)
+    pt = obj_member (an, "iplotTraces");
+  if (pt && json_object_has_member (pt, "include"))
+    mark_cells (net, json_object_get_member (pt, "include"), mark, "simConfig.analysis.plotTraces.include", p->warnings);
+
+  labels = json_object_get_members (rt);
+  for (GList *l = labels; l; l = l->next)
+    {
+      const char *label = l->data;
+      JsonObject *tp = obj_member (rt, label);
+      g_autofree char *where = g_strdup_printf ("simConfig.recordTraces.%s", label);
+      JsonObject *conds = obj_member (tp, "conds");
+      const char *sec = str_member (tp, "sec"), *var = str_member (tp, "var"), *mech = str_member (tp, "mech");
+      const char *pointp = str_member (tp, "pointp");
+      gboolean syn = tp && json_object_has_member (tp, "synMech"), stim = tp && json_object_has_member (tp, "stim");
+      double loc = 0.5;
+      guint li = p->labels->len;
+
+      if (!tp)
+        {
+          g_ptr_array_add (p->warnings, g_strdup_printf ("%s: not an object; ignored", where));
+          continue;
+        }
+      if (!*label || strchr (label, '/') || strchr (label, '\\') || label[0] == '.')
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID,
+                       "simConfig.recordTraces: '%s' cannot name a trace (it names its output file)", label);
+          return FALSE;
+        }
+      if (!var)
+        {
+          g_ptr_array_add (p->warnings, g_strdup_printf ("%s: no 'var'; ignored", where));
+          continue;
+        }
+      if (!check_ident (var, where, error) || (sec && !check_ident (sec, where, error))
+          || (mech && !check_ident (mech, where, error)) || (pointp && !check_ident (pointp, where, error)))
+        return FALSE;
+      num_member (tp, "loc", &loc);
+      g_ptr_array_add (p->labels, g_strdup (label));
+      for (guint gid = 0; gid < n_cells; gid++)
+        {
+          if (!mark[gid] || (conds && !cell_matches (net, gid, conds)))
+            continue;
+          const NlNetPop *pop = nl_network_get_pop (net, nl_network_cell_pop (net, gid));
+          RecEntry e = { gid, li, 0, 0 };
+          g_autoptr(GString) c = g_string_new (NULL);
+          if (!pop->artificial)
+            {
+              JsonObject *secs = obj_member (obj_member (obj_member (np, "cellParams"),
+                                                         nl_network_get_cell_rule (net, pop->cell_rule)), "secs");
+              if (!sec || !json_object_has_member (secs, sec))
+                {
+                  g_autofree char *r = sec ? g_strdup_printf ("the cell has no section '%s'", sec)
+                                       : syn ? g_strdup ("synMech without 'sec' (all synapses of the cell) is not supported yet")
+                                       : g_strdup ("no 'sec' given for a cell with sections");
+                  rec_skip (skips, r, gid);
+                  continue;
+                }
+              if (syn || stim)
+                {
+                  const char *obj = str_member (tp, syn ? "synMech" : "stim");
+                  JsonObject *geom = obj_member (obj_member (secs, sec), "geom");
+                  double nseg = 1, idx = 0;
+                  if (!obj)
+                    {
+                      rec_skip (skips, syn ? "'synMech' is not a name" : "'stim' is not a name", gid);
+                      continue;
+                    }
+                  if (geom && json_object_has_member (geom, "nseg") && !num_member (geom, "nseg", &nseg))
+                    nseg = -1;
+                  num_member (tp, "index", &idx);
+                  e.ctx = syn ? 2 : 3;
+                  e.obj = obj;
+                  e.sec = sec;
+                  e.loc = loc;
+                  e.nseg = nseg >= 1 ? (int) nseg : -1;
+                  e.index = idx > 0 ? (guint) idx : 0;
+                  g_string_append_printf (c, "{ nl_rv.record(&nl_ro.%s, ", var);
+                  append_num (c, p->step);
+                  g_string_append (c, ") }");
+                  e.cmd = rec_cmd (p, g_string_free (g_steal_pointer (&c), FALSE));
+                  g_array_append_val (p->entries, e);
+                  continue;
+                }
+              JsonObject *mechs = obj_member (obj_member (secs, sec), "mechs");
+              if (mech && !(mechs && json_object_has_member (mechs, mech)))
+                {
+                  g_autofree char *r = g_strdup_printf ("mechanism '%s' is not inserted in '%s'", mech, sec);
+                  rec_skip (skips, r, gid);
+                  continue;
+                }
+              g_string_append_printf (c, "%s { nl_rv.record(&", sec);
+              if (mech)
+                {
+                  g_string_append_printf (c, "%s_%s(", var, mech);
+                  append_num (c, loc);
+                  g_string_append_c (c, ')');
+                }
+              else if (pointp)
+                {
+                  int k = pointp_index (secs, sec, pointp);
+                  if (k < 0)
+                    {
+                      g_autofree char *r = g_strdup_printf ("no point process '%s' in '%s'", pointp, sec);
+                      rec_skip (skips, r, gid);
+                      continue;
+                    }
+                  g_string_append_printf (c, "pp_%d.%s", k, var);
+                }
+              else
+                {
+                  g_string_append_printf (c, "%s(", var);
+                  append_num (c, loc);
+                  g_string_append_c (c, ')');
+                }
+              g_string_append (c, ", ");
+              append_num (c, p->step);
+              g_string_append (c, ") }");
+            }
+          else
+            {
+              if (sec || mech || syn || stim || pointp)
+                {
+                  rec_skip (skips, "an artificial cell has no sections or mechanisms", gid);
+                  continue;
+                }
+              if (!g_strcmp0 (pop->cell_model, "VecStim"))
+                {
+                  rec_skip (skips, "VecStim cells have no variables to record", gid);
+                  continue;
+                }
+              g_string_append_printf (c, "{ nl_rv.record(&nl_ro.%s, ", var);
+              append_num (c, p->step);
+              g_string_append (c, ") }");
+              e.ctx = 1;
+            }
+          e.cmd = rec_cmd (p, g_string_free (g_steal_pointer (&c), FALSE));
+          g_array_append_val (p->entries, e);
+        }
+      rec_flush_skips (skips, label, p->warnings);
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Rank files                                                                                 */
 
 typedef struct {
@@ -760,6 +1164,16 @@ write_block (FILE *f, Block *b)
   return TRUE;
 }
 
+/* Do locations a and b of a section of nseg segments fall in the same segment (NEURON's
+   seg == seg)? The ends 0 and 1 are their own nodes; nseg < 1: unknown, compare exactly. */
+static gboolean
+same_segment (double a, double b, int nseg)
+{
+  if (nseg < 1 || a <= 0 || a >= 1 || b <= 0 || b >= 1)
+    return fabs (a - b) < 1e-6;
+  return MIN ((int) floor (a * nseg), nseg - 1) == MIN ((int) floor (b * nseg), nseg - 1);
+}
+
 static gboolean
 write_rank (Gen *g, guint rank, const char *dir, GError **error)
 {
@@ -769,6 +1183,7 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
   g_autoptr(GArray) syns = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) stims = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) ncs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) recs = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GHashTable) stim_local = g_hash_table_new (g_direct_hash, g_direct_equal);
   SynTable st = { syns, g_hash_table_new_full (syn_hash, syn_equal, g_free, NULL), NULL, 0 };
   guint n_stims = nl_network_get_n_stims (net);
@@ -859,6 +1274,71 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
       put (ncs, c.delay);
     }
   g_hash_table_unref (st.index);
+  g_autoptr(GHashTable) syns_of = NULL;   /* gid → GArray of local synapse indices */
+  for (guint i = 0; g->rec && i < g->rec->entries->len; i++)
+    {
+      const RecEntry *e = &g_array_index (g->rec->entries, RecEntry, i);
+      double obj = -1;
+      if (e->gid % g->n_ranks != rank)
+        continue;
+      if (e->ctx == 2)
+        {
+          if (!syns_of)
+            {
+              syns_of = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
+              for (guint k = 0; k < syns->len / 4; k++)
+                {
+                  guint32 post = (guint32) g_array_index (syns, double, 4 * k);
+                  GArray *a = g_hash_table_lookup (syns_of, GUINT_TO_POINTER (post));
+                  if (!a)
+                    {
+                      a = g_array_new (FALSE, FALSE, sizeof (guint));
+                      g_hash_table_insert (syns_of, GUINT_TO_POINTER (post), a);
+                    }
+                  g_array_append_val (a, k);
+                }
+            }
+          GArray *a = g_hash_table_lookup (syns_of, GUINT_TO_POINTER (e->gid));
+          guint seen = 0;
+          for (guint j = 0; a && j < a->len && obj < 0; j++)
+            {
+              guint k = g_array_index (a, guint, j);
+              double sec = g_array_index (syns, double, 4 * k + 1);
+              double loc = g_array_index (syns, double, 4 * k + 2);
+              guint m = (guint) g_array_index (syns, double, 4 * k + 3);
+              if (sec < 0 || g_strcmp0 (nl_network_get_name (net, NL_NAME_SEC, (guint) sec), e->sec)
+                  || g_strcmp0 (nl_network_get_name (net, NL_NAME_SYN_MECH, m), e->obj)
+                  || !same_segment (loc, e->loc, e->nseg))
+                continue;
+              if (seen++ == e->index)
+                obj = k;
+            }
+        }
+      else if (e->ctx == 3)
+        {
+          guint seen = 0;
+          for (guint j = 0; j < n_stims && obj < 0; j++)
+            {
+              NlNetStim s;
+              gpointer local;
+              nl_network_get_stim (net, j, &s);
+              if (s.cell != e->gid || s.sec == NL_SEC_NONE
+                  || g_strcmp0 (nl_network_get_rule (net, s.rule)->label, e->obj)
+                  || g_strcmp0 (nl_network_get_name (net, NL_NAME_SEC, s.sec), e->sec)
+                  || !same_segment (s.loc, e->loc, e->nseg)
+                  || !g_strcmp0 (nl_network_get_rule (net, s.rule)->source_type, "NetStim")
+                  || !g_strcmp0 (nl_network_get_rule (net, s.rule)->source_type, "VecStim")
+                  || !g_hash_table_lookup_extended (stim_local, GUINT_TO_POINTER (j), NULL, &local))
+                continue;
+              if (seen++ == e->index)
+                obj = GPOINTER_TO_UINT (local);
+            }
+        }
+      put (recs, e->gid);
+      put (recs, e->cmd);
+      put (recs, e->ctx);
+      put (recs, obj);
+    }
 
   g_autofree char *name = g_strdup_printf ("rank_%u.bin", rank);
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -868,7 +1348,8 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot write", path);
       return FALSE;
     }
-  gboolean ok = write_block (f, cells) && write_block (f, syns) && write_block (f, stims) && write_block (f, ncs);
+  gboolean ok = write_block (f, cells) && write_block (f, syns) && write_block (f, stims) && write_block (f, ncs)
+                && write_block (f, recs);
   ok = (fclose (f) == 0) && ok;
   if (!ok)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: write failed", path);
@@ -916,9 +1397,22 @@ uses_own_mechs (JsonObject *np)
   return strstr (text, "\"Izhi20") != NULL;
 }
 
+static gboolean prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir,
+                         char ***argv_out, RecPlan *plan, GError **error);
+
 gboolean
 nl_run_prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir, char ***argv_out,
                 GError **error)
+{
+  RecPlan plan = { 0 };
+  gboolean ok = prepare (spec, net, options, dir, argv_out, &plan, error);
+  rec_plan_clear (&plan);
+  return ok;
+}
+
+static gboolean
+prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir, char ***argv_out,
+         RecPlan *plan, GError **error)
 {
   Gen g = { 0 };
   gboolean ok = FALSE;
@@ -946,6 +1440,9 @@ nl_run_prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const
       return FALSE;
     }
 
+  if (!rec_plan_make (spec, net, plan, error))
+    return FALSE;
+  g.rec = plan;
   g.spec = spec;
   g.net = net;
   g.np = nl_spec_get_net_params (spec);
@@ -1028,7 +1525,12 @@ nl_run_prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const
   g_string_append (g.hoc, "  c.setvals($o2)\n  return c\n}\n\n");
   if (!gen_synmechs (&g, error) || !gen_stims (&g, error) || !gen_arts (&g, error))
     goto out;
-  g_string_append (g.hoc, "nl_main()\nquit()\n");
+  g_string_append (g.hoc, "// Recorded traces: HOC statements run with execute1() per cell (rank block 5)\nnl_rstep = ");
+  append_num (g.hoc, plan->step);
+  g_string_append_c (g.hoc, '\n');
+  for (guint i = 0; i < plan->cmds->len; i++)
+    g_string_append_printf (g.hoc, "nl_cmds.append(new String(\"%s\"))\n", (char *) plan->cmds->pdata[i]);
+  g_string_append (g.hoc, "\nnl_main()\nquit()\n");
   g_string_insert (g.hoc, hdr_len, g.checks->str);
 
   if (g_mkdir_with_parents (dir, 0755) != 0)
@@ -1044,7 +1546,11 @@ nl_run_prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const
     {
       g_autofree char *n = g_strdup_printf ("spikes_%u.bin", r);
       g_autofree char *p = g_build_filename (dir, n, NULL);
-      if (g_unlink (p) != 0 && r >= n_ranks)
+      g_autofree char *tn = g_strdup_printf ("traces_%u.bin", r);
+      g_autofree char *tp = g_build_filename (dir, tn, NULL);
+      gboolean gone = g_unlink (p) != 0;
+      gone = g_unlink (tp) != 0 && gone;
+      if (gone && r >= n_ranks)
         break;
     }
   {
@@ -1221,8 +1727,132 @@ remove_tree (const char *dir)
   g_rmdir (dir);
 }
 
+/* Reads traces_<r>.bin of every rank into `res` (by label, then gid). */
+static gboolean
+read_traces (const char *dir, guint n_ranks, RecPlan *plan, NlResults *res, JsonArray *warnings, GError **error)
+{
+  guint n_e = plan->entries->len;
+  g_autofree double **vals = g_new0 (double *, MAX (n_e, 1));
+  g_autofree gint64 *lens = g_new0 (gint64, MAX (n_e, 1));
+  gint64 n_samples = -1, t_len = 0;
+  g_autofree double *t_vals = NULL;
+  gboolean ok = FALSE;
+
+  if (n_e == 0)
+    return TRUE;
+  for (guint r = 0; r < n_ranks; r++)
+    {
+      g_autofree char *n = g_strdup_printf ("traces_%u.bin", r);
+      g_autofree char *p = g_build_filename (dir, n, NULL);
+      g_autofree char *data = NULL;
+      gsize len, off = 0;
+      double x;
+      guint count = 0;
+      for (guint i = 0; i < n_e; i++)
+        count += g_array_index (plan->entries, RecEntry, i).gid % n_ranks == r;
+      if (!g_file_get_contents (p, &data, &len, error))
+        goto out;
+      if (len < sizeof x)
+        goto bad;
+      memcpy (&x, data, sizeof x);
+      off = sizeof x;
+      if (x != count)
+        goto bad;
+      /* NEURON's t at the samples */
+      if (off + sizeof x > len)
+        goto bad;
+      memcpy (&x, data + off, sizeof x);
+      off += sizeof x;
+      if (x < 0 || x > 1e12 || x != floor (x) || off + (gsize) x * sizeof (double) > len)
+        goto bad;
+      if (!t_vals && count > 0)
+        {
+          t_len = (gint64) x;
+          t_vals = g_memdup2 (data + off, MAX ((gsize) x, 1) * sizeof (double));
+        }
+      off += (gsize) x * sizeof (double);
+      for (guint i = 0; i < n_e; i++)
+        {
+          if (g_array_index (plan->entries, RecEntry, i).gid % n_ranks != r)
+            continue;
+          if (off + sizeof x > len)
+            goto bad;
+          memcpy (&x, data + off, sizeof x);
+          off += sizeof x;
+          if (x < -1 || x > 1e12 || x != floor (x) || off + (gsize) MAX (x, 0) * sizeof (double) > len)
+            goto bad;
+          lens[i] = (gint64) x;
+          if (x > 0)
+            {
+              vals[i] = g_memdup2 (data + off, (gsize) x * sizeof (double));
+              off += (gsize) x * sizeof (double);
+            }
+        }
+      if (off != len)
+        goto bad;
+      continue;
+    bad:
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "%s: malformed trace file", p);
+      goto out;
+    }
+  n_samples = t_len;
+  for (guint i = 0; i < n_e; i++)
+    if (lens[i] >= 0 && lens[i] < n_samples)
+      n_samples = lens[i];
+  for (guint i = 0; i < n_e; i++)
+    {
+      const RecEntry *e = &g_array_index (plan->entries, RecEntry, i);
+      const char *label = plan->labels->pdata[e->label];
+      if (lens[i] < 0)
+        {
+          g_autofree char *w = e->ctx >= 2
+            ? g_strdup_printf ("recordTraces.%s: not recorded for gid %u: no %s '%s' at %s(%g) of the cell, or NEURON rejected '%s'",
+                               label, e->gid, e->ctx == 2 ? "synMech" : "point-process stim", e->obj, e->sec, e->loc,
+                               (char *) plan->cmds->pdata[e->cmd])
+            : g_strdup_printf ("recordTraces.%s: not recorded for gid %u: NEURON rejected '%s'",
+                               label, e->gid, (char *) plan->cmds->pdata[e->cmd]);
+          json_array_add_string_element (warnings, w);
+          continue;
+        }
+      double *v = vals[i];
+      vals[i] = NULL;
+      if (!v)
+        v = g_new0 (double, MAX (n_samples, 1));
+      nl_results_add_trace (res, label, e->gid, v, n_samples);
+    }
+  if (nl_results_get_n_traces (res) > 0)
+    nl_results_set_trace_time (res, g_steal_pointer (&t_vals), n_samples);
+  ok = TRUE;
+out:
+  for (guint i = 0; i < n_e; i++)
+    g_free (vals[i]);
+  return ok;
+}
+
 NlRunResult *
 nl_run (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **error)
+{
+  g_autoptr(NlResults) r = nl_run_full (spec, net, options, error);
+  NlRunResult *res;
+  JsonObject *meta;
+  guint64 n;
+
+  if (!r)
+    return NULL;
+  meta = nl_results_get_meta (r);
+  n = nl_results_get_n_spikes (r);
+  res = g_new0 (NlRunResult, 1);
+  res->n_spikes = n;
+  res->spike_t = g_memdup2 (nl_results_get_spike_times (r), MAX (n, 1) * sizeof (double));
+  res->spike_gid = g_memdup2 (nl_results_get_spike_gids (r), MAX (n, 1) * sizeof (guint32));
+  res->duration_ms = nl_results_get_duration (r);
+  res->n_ranks = json_object_get_int_member (meta, "ranks");
+  res->wall_s = json_object_get_double_member (meta, "wall_s");
+  return res;
+}
+
+NlResults *
+nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **error)
 {
   g_autofree char *tmp = NULL;
   const char *dir = options ? options->run_dir : NULL;
@@ -1233,7 +1863,8 @@ nl_run (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **erro
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *err_text = NULL;
   g_autofree char *err_path = NULL;
-  NlRunResult *res = NULL;
+  NlResults *results = NULL;
+  RecPlan plan = { 0 };
   GCancellable *cancellable = options ? options->cancellable : NULL;
   guint n_ranks = MAX (options ? options->n_ranks : 1, 1);
   double duration = nl_spec_get_double (spec, "simConfig.duration", 1000);
@@ -1247,7 +1878,7 @@ nl_run (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **erro
         return NULL;
       dir = tmp;
     }
-  if (!nl_run_prepare (spec, net, options, dir, &argv, error))
+  if (!prepare (spec, net, options, dir, &argv, &plan, error))
     goto out;
 
   err_path = g_build_filename (dir, "stderr.txt", NULL);
@@ -1309,15 +1940,68 @@ nl_run (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **erro
     }
   if (options && options->progress)
     options->progress (duration, duration, options->progress_data);
-  res = g_new0 (NlRunResult, 1);
-  res->duration_ms = duration;
-  res->n_ranks = n_ranks;
-  res->wall_s = (g_get_monotonic_time () - t0) / 1e6;
-  if (!read_spikes (dir, n_ranks, res, error))
-    g_clear_pointer (&res, nl_run_result_free);
+  {
+    NlRunResult sp = { 0 };
+    double wall = (g_get_monotonic_time () - t0) / 1e6;
+    JsonObject *meta;
+    JsonArray *warnings = json_array_new ();
+    JsonObject *sc = nl_spec_get_sim_config (spec);
+    JsonObject *seeds = obj_member (sc, "seeds");
+    g_autofree char *nrn_version = NULL;
+
+    if (!read_spikes (dir, n_ranks, &sp, error))
+      {
+        json_array_unref (warnings);
+        goto out;
+      }
+    results = nl_results_new ();
+    nl_results_set_n_cells (results, nl_network_get_n_cells (net));
+    for (guint p = 0; p < nl_network_get_n_pops (net); p++)
+      {
+        const NlNetPop *pop = nl_network_get_pop (net, p);
+        g_autofree guint32 *gids = g_new (guint32, MAX (pop->n_cells, 1));
+        for (guint i = 0; i < pop->n_cells; i++)
+          gids[i] = pop->first + i;
+        nl_results_add_pop (results, pop->name, gids, pop->n_cells);
+      }
+    nl_results_set_duration (results, duration);
+    nl_results_set_spikes (results, sp.spike_t, sp.spike_gid, sp.n_spikes);
+    for (guint i = 0; i < plan.warnings->len; i++)
+      json_array_add_string_element (warnings, plan.warnings->pdata[i]);
+    if (!read_traces (dir, n_ranks, &plan, results, warnings, error))
+      {
+        json_array_unref (warnings);
+        g_clear_pointer (&results, nl_results_unref);
+        goto out;
+      }
+    meta = nl_results_get_meta (results);
+    json_object_set_string_member (meta, "netloom_version", NL_VERSION);
+    nrn_version = nl_neuron_version (NULL);
+    if (nrn_version)
+      json_object_set_string_member (meta, "neuron_version", nrn_version);
+    else
+      json_object_set_null_member (meta, "neuron_version");
+    json_object_set_int_member (meta, "ranks", n_ranks);
+    if (seeds)
+      {
+        g_autoptr(JsonNode) n = json_node_new (JSON_NODE_OBJECT);
+        json_node_set_object (n, seeds);
+        json_object_set_member (meta, "seeds", json_node_copy (n));
+      }
+    else
+      {
+        JsonObject *d = json_object_new ();
+        json_object_set_double_member (d, "stim", nl_spec_get_double (spec, "simConfig.seeds.stim", 1));
+        json_object_set_object_member (meta, "seeds", d);
+      }
+    json_object_set_double_member (meta, "wall_s", wall);
+    json_object_set_double_member (meta, "record_step_ms", plan.step);
+    json_object_set_array_member (meta, "warnings", warnings);
+  }
 
 out:
   if (tmp)
     remove_tree (tmp);
-  return res;
+  rec_plan_clear (&plan);
+  return results;
 }

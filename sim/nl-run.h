@@ -5,12 +5,15 @@
  * synMech/stimulus rule/artificial population, never one statement per cell or NetCon) and
  * rank_<r>.bin (the cells, synapses, stimuli and NetCons of rank r as little-endian doubles).
  * Rank r owns the gids g with g % ranks == r. Each rank writes spikes_<r>.bin; they are
- * merged here and sorted by (time, gid). */
+ * merged here and sorted by (time, gid). Traces (simConfig.recordTraces, for the cells of
+ * recordCells and analysis.plotTraces.include, as NetPyNE chooses them) are recorded every
+ * recordStep ms by the rank owning the cell into traces_<r>.bin and read back here. */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "nl-build.h"
+#include "nl-results.h"
 #include "nl-spec.h"
 
 G_BEGIN_DECLS
@@ -56,6 +59,18 @@ NlRunResult *nl_run        (NlSpec             *spec,
                             const NlRunOptions *options,
                             GError            **error);
 void         nl_run_result_free (NlRunResult   *result);
+
+/* Runs `net` as nl_run() does and returns everything recorded: spikes, the traces of
+ * simConfig.recordTraces (one per label, a series per recorded cell in gid order; the time
+ * base is NEURON's t recorded alongside: 0, recordStep, … up to duration, the last sample
+ * missing when NEURON's accumulated t overshoots duration, as in NetPyNE), the duration, the populations of `net` and meta: netloom_version,
+ * neuron_version, ranks, seeds (simConfig.seeds), wall_s (NEURON's run, wall clock),
+ * record_step_ms, and warnings (an array of strings: cells whose trace could not be recorded,
+ * unknown populations in recordCells — NetPyNE skips them silently). */
+NlResults   *nl_run_full    (NlSpec             *spec,
+                             NlNetwork          *net,
+                             const NlRunOptions *options,
+                             GError            **error);
 
 /* Writes the run directory only (driver.hoc, netloom.hoc, rank_*.bin); the command line
    to run it is stored in *argv (NULL-terminated, free with g_strfreev). */

@@ -387,6 +387,343 @@ test_bad_name (void)
   g_assert_false (nl_run_is_identifier ("a b"));
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Traces                                                                                     */
+
+static NlResults *
+run_full (NlSpec *spec, NlNetwork *net, guint ranks)
+{
+  g_autoptr(GError) error = NULL;
+  NlRunOptions opt = { 0 };
+  opt.n_ranks = ranks;
+  NlResults *res = nl_run_full (spec, net, &opt, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (res);
+  g_assert_cmpint (json_object_get_int_member (nl_results_get_meta (res), "ranks"), ==, ranks);
+  return res;
+}
+
+static int
+find_trace (NlResults *r, const char *name)
+{
+  for (guint i = 0; i < nl_results_get_n_traces (r); i++)
+    if (!strcmp (nl_results_get_trace_name (r, i), name))
+      return i;
+  return -1;
+}
+
+static gboolean
+has_warning (NlResults *r, const char *text)
+{
+  JsonArray *w = json_object_get_array_member (nl_results_get_meta (r), "warnings");
+  for (guint i = 0; w && i < json_array_get_length (w); i++)
+    if (strstr (json_array_get_string_element (w, i), text))
+      return TRUE;
+  return FALSE;
+}
+
+/* tut2 records V_soma (soma(0.5).v every 0.1 ms) for the cells NetPyNE would: recordCells is
+ * [] and analysis.plotTraces.include [1] adds gid 1. 1000/0.1 + 1 samples from v_init, every
+ * threshold crossing (10 mV, where the spike detector sits) within a sample of a spike of
+ * the cell; 1 and 2 ranks give the same bits. */
+static void
+check_tut2_v (NlResults *r, guint n_cells_expected)
+{
+  guint64 n = 0, ns = 0;
+  const double *t = nl_results_get_trace_time (r, &n);
+  int k = find_trace (r, "V_soma");
+  guint32 gid;
+  g_assert_cmpint (k, >=, 0);
+  g_assert_cmpuint (nl_results_get_n_traces (r), ==, 1);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (r, k), ==, n_cells_expected);
+  g_assert_cmpuint (n, ==, 10001);
+  g_assert_cmpfloat (t[0], ==, 0);
+  g_assert_cmpfloat (fabs (t[n - 1] - 1000), <, 1e-9);
+  const double *v = nl_results_get_trace_values (r, k, 0, &gid, &ns);
+  g_assert_cmpuint (gid, ==, 1);
+  g_assert_cmpuint (ns, ==, n);
+  g_assert_cmpfloat (v[0], ==, -65);
+  for (guint64 i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (v[i], >=, -100);
+      g_assert_cmpfloat (v[i], <=, 60);
+    }
+  /* Spikes of gid 1 against the trace: each spike (fixed step: detected at the end of the
+   * step that crossed 10 mV) has an upward crossing of 10 mV within a sample of it, or a peak
+   * between samples (the samples nearest the spike within 1 mV of threshold); every upward
+   * crossing of the trace is within a sample of a spike. */
+  const double *st = nl_results_get_spike_times (r);
+  const guint32 *sg = nl_results_get_spike_gids (r);
+  guint64 n_all = nl_results_get_n_spikes (r);
+  guint n_spk = 0, n_cross = 0, n_peak = 0;
+  for (guint64 i = 0; i < n_all; i++)
+    {
+      if (sg[i] != 1)
+        continue;
+      n_spk++;
+      gint64 s = (gint64) floor (st[i] / 0.1);
+      gboolean found = FALSE;
+      double top = -1e9;
+      for (gint64 j = MAX (s - 1, 0); j <= s + 1 && j + 1 < (gint64) n; j++)
+        {
+          found |= v[j] < 10 && v[j + 1] >= 10;
+          top = MAX (top, MAX (v[j], v[j + 1]));
+        }
+      if (!found && top >= 9)
+        n_peak++;
+      else if (!found)
+        g_error ("gid 1 spikes at %g ms but its trace does not reach 10 mV there", st[i]);
+    }
+  for (guint64 i = 0; i + 1 < n; i++)
+    if (v[i] < 10 && v[i + 1] >= 10)
+      {
+        gboolean near = FALSE;
+        n_cross++;
+        for (guint64 j = 0; j < n_all && !near; j++)
+          near = sg[j] == 1 && st[j] >= t[i] - 0.1 - 1e-9 && st[j] <= t[i + 1] + 0.1 + 1e-9;
+        if (!near)
+          g_error ("the trace of gid 1 crosses 10 mV at %g ms without a spike", t[i + 1]);
+      }
+  g_test_message ("tut2 V_soma gid 1: %" G_GUINT64_FORMAT " samples, %u spikes: %u crossed between samples,"
+                  " %u peaked between samples", n, n_spk, n_cross, n_peak);
+  g_assert_cmpuint (n_spk, >, 0);
+  g_assert_cmpuint (n_cross + n_peak, ==, n_spk);
+}
+
+static void
+test_traces_tut2 (void)
+{
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_autoptr(NlResults) one = NULL, two = NULL;
+
+  if (!have_nrniv () || !(spec = load_tut ("tut2")))
+    return;
+  net = build (spec);
+  one = run_full (spec, net, 1);
+  check_tut2_v (one, 1);
+  JsonObject *meta = nl_results_get_meta (one);
+  g_assert_cmpstr (json_object_get_string_member (meta, "neuron_version"), !=, NULL);
+  g_assert_true (json_object_has_member (meta, "netloom_version"));
+  g_assert_true (json_object_has_member (meta, "seeds"));
+  g_assert_cmpfloat (json_object_get_double_member (meta, "wall_s"), >, 0);
+  g_assert_cmpuint (nl_results_get_n_pops (one), ==, 2);
+  g_assert_cmpuint (nl_results_get_n_cells (one), ==, 40);
+  g_assert_cmpfloat (nl_results_get_duration (one), ==, 1000);
+  if (!have_mpiexec ())
+    return;
+  two = run_full (spec, net, 2);
+  check_tut2_v (two, 1);
+  guint64 n1, n2, m1, m2;
+  guint32 g1, g2;
+  const double *t1 = nl_results_get_trace_time (one, &n1), *t2 = nl_results_get_trace_time (two, &n2);
+  g_assert_cmpuint (n1, ==, n2);
+  g_assert_true (memcmp (t1, t2, n1 * sizeof (double)) == 0);
+  const double *v1 = nl_results_get_trace_values (one, 0, 0, &g1, &m1);
+  const double *v2 = nl_results_get_trace_values (two, 0, 0, &g2, &m2);
+  g_assert_cmpuint (g1, ==, g2);
+  g_assert_true (memcmp (v1, v2, m1 * sizeof (double)) == 0);
+  g_assert_cmpuint (nl_results_get_n_spikes (one), ==, nl_results_get_n_spikes (two));
+}
+
+/* recordCells [0, 80] of the bundled example: two cells, 500/0.1 + 1 samples, on 1 and 3 ranks. */
+static void
+test_traces_ei_net (void)
+{
+  g_autofree char *file = nl_test_source_file ("examples/ei-net.json");
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_autoptr(NlResults) one = NULL, three = NULL;
+  guint64 n;
+  guint32 gid;
+
+  if (!have_nrniv ())
+    return;
+  spec = load_files (file, NULL);
+  net = build (spec);
+  one = run_full (spec, net, 1);
+  g_assert_cmpuint (nl_results_get_n_traces (one), ==, 1);
+  g_assert_cmpstr (nl_results_get_trace_name (one, 0), ==, "V_soma");
+  g_assert_cmpuint (nl_results_get_trace_n_cells (one, 0), ==, 2);
+  /* NEURON's t after 5000 steps of 0.1 ms is 499.9000000000452 + 0.1 > 500 = tstop, so NEURON
+   * (and NetPyNE, which records the same way) stops one sample short of 500 ms here; tut2's t
+   * reaches 1000.0000000001588 and has all 10001. */
+  const double *t = nl_results_get_trace_time (one, &n);
+  g_test_message ("ei-net V_soma: %" G_GUINT64_FORMAT " samples, last t %.17g", n, t[n - 1]);
+  g_assert_cmpuint (n, >=, 5000);
+  g_assert_cmpuint (n, <=, 5001);
+  g_assert_cmpfloat (fabs (t[n - 1] - (n - 1) * 0.1), <, 1e-6);
+  nl_results_get_trace_values (one, 0, 0, &gid, &n);
+  g_assert_cmpuint (gid, ==, 0);
+  nl_results_get_trace_values (one, 0, 1, &gid, &n);
+  g_assert_cmpuint (gid, ==, 80);
+  if (!have_mpiexec ())
+    return;
+  three = run_full (spec, net, 3);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (three, 0), ==, 2);
+  for (guint c = 0; c < 2; c++)
+    {
+      guint64 a, b;
+      const double *x = nl_results_get_trace_values (one, 0, c, NULL, &a);
+      const double *y = nl_results_get_trace_values (three, 0, c, NULL, &b);
+      g_assert_cmpuint (a, ==, b);
+      g_assert_true (memcmp (x, y, a * sizeof (double)) == 0);
+    }
+}
+
+/* recordCells forms ([pop, [indices]], a gid), a mechanism variable (hh's m), conds, and
+ * traces that cannot be recorded (no such section; a variable NEURON does not know): those
+ * cells are skipped with a warning, the run goes on. */
+static void
+test_traces_kinds (void)
+{
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_autoptr(NlResults) r = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 n, ns;
+  guint32 gid;
+
+  if (!have_nrniv () || !(spec = load_tut ("tut2")))
+    return;
+  JsonObject *sc = nl_spec_get_sim_config (spec);
+  JsonParser *p = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p,
+    "{\"recordCells\": [[\"S\", [0, 2]], 3, \"nopop\"], \"recordStep\": 0.5, \"duration\": 200,"
+    " \"recordTraces\": {\"V_soma\": {\"sec\": \"soma\", \"loc\": 0.5, \"var\": \"v\"},"
+    "   \"m_hh\": {\"sec\": \"soma\", \"loc\": 0.5, \"mech\": \"hh\", \"var\": \"m\"},"
+    "   \"g_exc\": {\"sec\": \"soma\", \"loc\": 0.5, \"synMech\": \"exc\", \"var\": \"g\"},"
+    "   \"g_exc2\": {\"sec\": \"soma\", \"loc\": 0.5, \"synMech\": \"exc\", \"var\": \"g\", \"index\": 5},"
+    "   \"ina_S\": {\"sec\": \"soma\", \"var\": \"ina\", \"conds\": {\"pop\": \"S\"}},"
+    "   \"V_dend\": {\"sec\": \"dend\", \"loc\": 0.5, \"var\": \"v\"},"
+    "   \"bad\": {\"sec\": \"soma\", \"loc\": 0.5, \"mech\": \"hh\", \"var\": \"nosuch\"}}}", -1, &error));
+  JsonObject *o = json_node_get_object (json_parser_get_root (p));
+  g_autoptr(GList) keys = json_object_get_members (o);
+  for (GList *l = keys; l; l = l->next)
+    json_object_set_member (sc, l->data, json_node_copy (json_object_get_member (o, l->data)));
+  g_object_unref (p);
+  net = build (spec);
+  int s0 = nl_network_get_pop (net, nl_network_find_pop (net, "S"))->first;
+  r = run_full (spec, net, 1);
+  nl_results_get_trace_time (r, &n);
+  g_assert_cmpuint (n, >=, 400);     /* 200 / 0.5 + 1, or one short as NEURON's t rounds */
+  g_assert_cmpuint (n, <=, 401);
+  /* gids: 1 (plotTraces include), 3, S[0], S[2] */
+  int k = find_trace (r, "V_soma");
+  g_assert_cmpint (k, >=, 0);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (r, k), ==, 4);
+  guint32 expect[4] = { 1, 3, s0, s0 + 2 };
+  for (guint c = 0; c < 4; c++)
+    {
+      nl_results_get_trace_values (r, k, c, &gid, &ns);
+      g_assert_cmpuint (gid, ==, expect[c]);
+      g_assert_cmpuint (ns, ==, n);
+    }
+  k = find_trace (r, "m_hh");
+  g_assert_cmpint (k, >=, 0);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (r, k), ==, 4);
+  for (guint c = 0; c < 4; c++)
+    {
+      const double *m = nl_results_get_trace_values (r, k, c, &gid, &ns);
+      double lo = 1, hi = 0;
+      for (guint64 i = 0; i < ns; i++)
+        {
+          g_assert_cmpfloat (m[i], >=, 0);
+          g_assert_cmpfloat (m[i], <=, 1);
+          lo = MIN (lo, m[i]);
+          hi = MAX (hi, m[i]);
+        }
+      if (c == 0)
+        g_test_message ("m_hh gid %u: %g … %g", gid, lo, hi);
+      g_assert_cmpfloat (hi, >, lo);
+    }
+  /* tut2's bkg and S->M NetCons share one merged Exp2Syn 'exc' at soma(0.5) per cell. */
+  k = find_trace (r, "g_exc");
+  g_assert_cmpint (k, >=, 0);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (r, k), ==, 4);
+  for (guint c = 0; c < 4; c++)
+    {
+      const double *gv = nl_results_get_trace_values (r, k, c, &gid, &ns);
+      double hi = 0;
+      for (guint64 i = 0; i < ns; i++)
+        {
+          g_assert_cmpfloat (gv[i], >=, 0);
+          hi = MAX (hi, gv[i]);
+        }
+      g_assert_cmpfloat (hi, >, 0);
+    }
+  g_assert_cmpint (find_trace (r, "g_exc2"), <, 0);
+  g_assert_true (has_warning (r, "recordTraces.g_exc2: not recorded for gid 1: no synMech 'exc' at soma(0.5)"));
+  k = find_trace (r, "ina_S");
+  g_assert_cmpint (k, >=, 0);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (r, k), ==, 2);
+  g_assert_cmpint (find_trace (r, "V_dend"), <, 0);
+  g_assert_cmpint (find_trace (r, "bad"), <, 0);
+  g_assert_true (has_warning (r, "recordTraces.V_dend: not recorded for 4 cell(s)"));
+  g_assert_true (has_warning (r, "recordTraces.bad: not recorded for gid 1"));
+  g_assert_true (has_warning (r, "no population 'nopop'"));
+  g_assert_cmpuint (nl_results_get_n_spikes (r), >, 0);
+
+  /* A name that is not an identifier never reaches HOC. */
+  g_clear_pointer (&r, nl_results_unref);
+  JsonObject *rt = json_object_get_object_member (sc, "recordTraces");
+  json_object_set_string_member (json_object_get_object_member (rt, "V_soma"), "var", "v(0.5)); quit(");
+  NlRunOptions opt = { 0 };
+  r = nl_run_full (spec, net, &opt, &error);
+  g_assert_null (r);
+  g_assert_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID);
+}
+
+/* A stimulus variable: IClamp's i on 2 ranks (0 before del, amp during, 0 after). */
+static const char iclamp_model[] =
+  "{\"netParams\": {\"popParams\": {\"P\": {\"cellType\": \"C\", \"numCells\": 3}},"
+  " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 18.8, \"diam\": 18.8, \"nseg\": 3},"
+  "   \"mechs\": {\"hh\": {}}}}}},"
+  " \"stimSourceParams\": {\"ic\": {\"type\": \"IClamp\", \"del\": 5, \"dur\": 10, \"amp\": 0.1}},"
+  " \"stimTargetParams\": {\"ic->P\": {\"source\": \"ic\", \"sec\": \"soma\", \"loc\": 0.5, \"conds\": {\"pop\": \"P\"}}}},"
+  " \"simConfig\": {\"duration\": 20, \"dt\": 0.025, \"recordStep\": 0.025, \"recordCells\": [\"all\"],"
+  "   \"recordTraces\": {\"I_ic\": {\"sec\": \"soma\", \"loc\": 0.5, \"stim\": \"ic->P\", \"var\": \"i\"},"
+  "     \"I_far\": {\"sec\": \"soma\", \"loc\": 0.1, \"stim\": \"ic->P\", \"var\": \"i\"},"
+  "     \"V\": {\"sec\": \"soma\", \"var\": \"v\"}}}}";
+
+static void
+test_traces_stim (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_autoptr(NlResults) r = NULL;
+  guint64 n, ns;
+  guint32 gid;
+
+  if (!have_nrniv () || !have_mpiexec ())
+    return;
+  spec = nl_spec_load_from_data (iclamp_model, -1, problems, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nl_spec_validate (spec, problems), ==, 0);
+  net = build (spec);
+  r = run_full (spec, net, 2);
+  const double *t = nl_results_get_trace_time (r, &n);
+  g_assert_cmpuint (n, >=, 800);
+  int k = find_trace (r, "I_ic");
+  g_assert_cmpint (k, >=, 0);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (r, k), ==, 3);
+  for (guint c = 0; c < 3; c++)
+    {
+      const double *i = nl_results_get_trace_values (r, k, c, &gid, &ns);
+      g_assert_cmpuint (gid, ==, c);
+      for (guint64 j = 0; j < ns; j++)
+        if (t[j] < 4.9 || t[j] > 15.1)
+          g_assert_cmpfloat (i[j], ==, 0);
+        else if (t[j] > 5.1 && t[j] < 14.9)
+          g_assert_cmpfloat (i[j], ==, 0.1);
+    }
+  g_assert_cmpint (find_trace (r, "I_far"), <, 0);   /* loc 0.1 is another segment of 3 */
+  g_assert_true (has_warning (r, "recordTraces.I_far: not recorded for gid 0: no point-process stim 'ic->P' at soma(0.1)"));
+  g_assert_cmpuint (nl_results_get_trace_n_cells (r, find_trace (r, "V")), ==, 3);
+}
+
 static int
 cli (const char *const *argv, char **out, char **err)
 {
@@ -444,6 +781,34 @@ test_cli (void)
     }
   g_assert_cmpint (n, ==, json_object_get_int_member (o, "spikes"));
 
+  /* One CSV per trace: header t_ms,cell_<gid>…, one row per sample (500 ms every 0.1 ms). */
+  {
+    g_autofree char *vpath = g_build_filename (odir, "V_soma.csv", NULL);
+    g_autofree char *vcsv = NULL;
+    g_assert_true (g_file_get_contents (vpath, &vcsv, NULL, &error));
+    g_auto(GStrv) vl = g_strsplit (vcsv, "\n", -1);
+    g_assert_cmpstr (vl[0], ==, "t_ms,cell_0,cell_80");
+    g_assert_cmpstr (vl[1], ==, "0,-65,-65");
+    guint rows = 0;
+    for (guint i = 1; vl[i] && *vl[i]; i++, rows++)
+      {
+        g_auto(GStrv) f = g_strsplit (vl[i], ",", -1);
+        g_assert_cmpuint (g_strv_length (f), ==, 3);
+        g_assert_cmpfloat (fabs (g_ascii_strtod (f[0], NULL) - rows * 0.1), <, 1e-6);
+      }
+    g_assert_cmpuint (rows, >=, 5000);   /* NEURON's samples: see test_traces_ei_net */
+    g_assert_cmpuint (rows, <=, 5001);
+    g_autoptr(GDir) d = g_dir_open (odir, 0, NULL);
+    const char *name;
+    guint files = 0;
+    while ((name = g_dir_read_name (d)))
+      {
+        g_assert_false (g_str_has_prefix (name, ".netloom-"));
+        files++;
+      }
+    g_assert_cmpuint (files, ==, 2);
+  }
+
   /* Missing mechanism: 3; invalid model: 1. */
   g_assert_true (g_file_set_contents (bad_mech, missing_mech, -1, NULL));
   g_clear_pointer (&out, g_free);
@@ -475,5 +840,9 @@ main (int argc, char **argv)
   g_test_add_func ("/run/missing-mech", test_missing_mech);
   g_test_add_func ("/run/bad-name", test_bad_name);
   g_test_add_func ("/run/cli", test_cli);
+  g_test_add_func ("/run/traces-tut2", test_traces_tut2);
+  g_test_add_func ("/run/traces-ei-net", test_traces_ei_net);
+  g_test_add_func ("/run/traces-kinds", test_traces_kinds);
+  g_test_add_func ("/run/traces-stim", test_traces_stim);
   return g_test_run ();
 }

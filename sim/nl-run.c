@@ -515,6 +515,9 @@ gen_synmechs (Gen *g, GError **error)
       const char *mod = str_member (sm, "mod");
       g_autofree char *where = g_strdup_printf ("synMechParams.%s", name);
       static const char *const skip[] = { "mod", "loc", "selfNetCon", "pointerParams", NULL };
+      /* The builder's name for "no synMech": NetCons onto artificial cells need none. */
+      if (!*name)
+        continue;
       if (!sm)
         {
           g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID, "%s: not defined", where);
@@ -1245,6 +1248,15 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
             {
               g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
                            "connParams.%s: gap junctions and graded synapses are not supported yet",
+                           nl_network_get_rule (net, c.rule)->label);
+              g_hash_table_unref (st.index);
+              return FALSE;
+            }
+          if (!art && !*nl_network_get_name (net, NL_NAME_SYN_MECH, c.syn))
+            {
+              /* NetPyNE too needs a synaptic mechanism to connect onto a cell with sections. */
+              g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID,
+                           "connParams.%s: no synMech given and no synMechParams to take one from",
                            nl_network_get_rule (net, c.rule)->label);
               g_hash_table_unref (st.index);
               return FALSE;

@@ -203,6 +203,33 @@ test_build_invalid (void)
   g_assert_nonnull (strstr (err, "delay"));
 }
 
+/* NetCons onto artificial cells need no synaptic mechanism (NetPyNE connects to the point
+ * process itself), even in a model without synMechParams. */
+static void
+test_run_artificial_targets (void)
+{
+  g_autofree char *path = g_build_filename (nl_test_tmpdir (), "intfire.json", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *pops;
+
+  if (!g_find_program_in_path ("nrniv"))
+    {
+      g_test_skip ("nrniv is not installed");
+      return;
+    }
+  g_assert_true (g_file_set_contents (path,
+    "{\"netParams\": {\"popParams\": {\"S\": {\"cellModel\": \"NetStim\", \"numCells\": 5, \"rate\": 50, \"noise\": 0.5},"
+    "  \"F\": {\"cellModel\": \"IntFire1\", \"numCells\": 5, \"tau\": 10}},"
+    "  \"connParams\": {\"S->F\": {\"preConds\": {\"pop\": \"S\"}, \"postConds\": {\"pop\": \"F\"}, \"weight\": 0.6, \"delay\": 1}}},"
+    " \"simConfig\": {\"duration\": 500}}", -1, NULL));
+  g_assert_cmpint (run (&out, NULL, "run", "--json", path, NULL), ==, 0);
+  pops = json_object_get_object_member (parse_object (out, &parser), "pops");
+  /* Five NetStims at 50 Hz drive every IntFire1 (weight 0.6, all-to-all): they fire. */
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (pops, "F"), "spikes"), >, 50);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (pops, "F"), "conns_in"), ==, 25);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -215,5 +242,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-files", test_bad_files);
   g_test_add_func ("/cli/build", test_build);
   g_test_add_func ("/cli/build-invalid", test_build_invalid);
+  g_test_add_func ("/cli/run-artificial-targets", test_run_artificial_targets);
   return g_test_run ();
 }

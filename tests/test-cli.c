@@ -212,8 +212,9 @@ test_run_artificial_targets (void)
   g_autofree char *out = NULL;
   g_autoptr(JsonParser) parser = NULL;
   JsonObject *pops;
+  g_autofree char *nrniv = g_find_program_in_path ("nrniv");
 
-  if (!g_find_program_in_path ("nrniv"))
+  if (!nrniv)
     {
       g_test_skip ("nrniv is not installed");
       return;

@@ -1,7 +1,8 @@
 /* nl-cli.h — the `netloom` command line: one function per sub-command. */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <nl-build.h>
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,27 @@ gboolean nl_cli_write_output (const char  *output,
                               const char  *data,
                               gsize        len,
                               GError     **error);
+
+/* Problems to stderr (notes too when `notes`), sorted. */
+void       nl_cli_print_problems (GPtrArray          *problems,
+                                  gboolean            notes);
+/* Loads MODEL…, validates it and builds its network, printing problems; on failure returns
+ * NULL with the exit status in *status. */
+NlNetwork *nl_cli_build_model    (char              **files,
+                                  guint               n_files,
+                                  const NlBuildOptions *options,
+                                  const char         *command,
+                                  NlSpec            **spec_out,
+                                  int                *status);
+/* NetCons onto each population, indexed like the network's populations. */
+guint64   *nl_cli_conns_in       (NlNetwork          *net);
+/* CONTRACTS.md's build counts: the top-level keys, and a population's keys (inside its
+ * object). */
+void       nl_cli_add_counts     (JsonBuilder        *b,
+                                  NlNetwork          *net);
+void       nl_cli_add_pop_counts (JsonBuilder        *b,
+                                  NlNetwork          *net,
+                                  guint               pop,
+                                  const guint64      *conns_in);
 
 G_END_DECLS

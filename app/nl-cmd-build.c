@@ -30,20 +30,6 @@ show_progress (const char *phase, double fraction, gpointer data)
   g_mutex_unlock (&p->lock);
 }
 
-static void
-print_problems (GPtrArray *problems, gboolean notes)
-{
-  nl_problems_sort (problems);
-  for (guint i = 0; i < problems->len; i++)
-    {
-      const NlProblem *p = problems->pdata[i];
-      if (p->severity == NL_SEVERITY_NOTE && !notes)
-        continue;
-      g_autofree char *line = nl_problem_to_string (p);
-      fprintf (stderr, "%s\n", line);
-    }
-}
-
 int
 nl_cmd_build (int argc, char **argv)
 {
@@ -59,13 +45,13 @@ nl_cmd_build (int argc, char **argv)
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("MODEL… — build the network of a model");
-  g_autoptr(GPtrArray) problems = nl_problems_new ();
   g_autoptr(NlSpec) spec = NULL;
   g_autoptr(NlNetwork) net = NULL;
   g_autoptr(GError) error = NULL;
   NlBuildOptions options = { 0 };
   Progress progress = { 0 };
   guint n_files;
+  int status;
 
   g_option_context_set_summary (ctx,
     "Instantiates populations, cells, connections and stimuli as NetPyNE would and prints\n"
@@ -82,14 +68,6 @@ nl_cmd_build (int argc, char **argv)
       return NL_EXIT_USAGE;
     }
 
-  spec = nl_spec_load ((const char *const *) files, n_files, problems, NULL);
-  if (!spec || nl_spec_validate (spec, problems) > 0)
-    {
-      print_problems (problems, FALSE);
-      return NL_EXIT_INVALID;
-    }
-  g_ptr_array_set_size (problems, 0);
-
   options.n_threads = threads;
   g_mutex_init (&progress.lock);
   if (isatty (STDERR_FILENO))
@@ -97,27 +75,13 @@ nl_cmd_build (int argc, char **argv)
       options.progress = show_progress;
       options.progress_data = &progress;
     }
-  net = nl_build_network (spec, &options, problems, &error);
+  net = nl_cli_build_model (files, n_files, &options, "build", &spec, &status);
   g_mutex_clear (&progress.lock);
-  print_problems (problems, FALSE);
   if (!net)
-    {
-      fprintf (stderr, "netloom build: %s\n", error->message);
-      return NL_EXIT_INVALID;
-    }
+    return status;
 
-  /* Per population: cells and NetCons onto them (from cells and from stimuli). */
   guint n_pops = nl_network_get_n_pops (net);
-  g_autofree guint64 *conns_in = g_new0 (guint64, MAX (n_pops, 1));
-  for (guint p = 0; p < n_pops; p++)
-    {
-      const NlNetPop *pop = nl_network_get_pop (net, p);
-      for (guint g = pop->first; g < pop->first + pop->n_cells; g++)
-        {
-          guint64 first;
-          conns_in[p] += nl_network_conns_of_cell (net, g, &first);
-        }
-    }
+  g_autofree guint64 *conns_in = nl_cli_conns_in (net);
 
   if (save && !nl_netpyne_write_net (spec, net, save, &error))
     {
@@ -129,23 +93,14 @@ nl_cmd_build (int argc, char **argv)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "cells");
-      json_builder_add_int_value (b, nl_network_get_n_cells (net));
-      json_builder_set_member_name (b, "conns");
-      json_builder_add_int_value (b, nl_network_get_n_conns (net));
-      json_builder_set_member_name (b, "stim_conns");
-      json_builder_add_int_value (b, nl_network_get_n_stim_conns (net));
+      nl_cli_add_counts (b, net);
       json_builder_set_member_name (b, "pops");
       json_builder_begin_object (b);
       for (guint p = 0; p < n_pops; p++)
         {
-          const NlNetPop *pop = nl_network_get_pop (net, p);
-          json_builder_set_member_name (b, pop->name);
+          json_builder_set_member_name (b, nl_network_get_pop (net, p)->name);
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "cells");
-          json_builder_add_int_value (b, pop->n_cells);
-          json_builder_set_member_name (b, "conns_in");
-          json_builder_add_int_value (b, conns_in[p]);
+          nl_cli_add_pop_counts (b, net, p, conns_in);
           json_builder_end_object (b);
         }
       json_builder_end_object (b);

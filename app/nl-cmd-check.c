@@ -63,15 +63,7 @@ nl_cmd_check (int argc, char **argv)
     }
   else
     {
-      for (guint i = 0; i < problems->len; i++)
-        {
-          const NlProblem *p = problems->pdata[i];
-          if (quiet && p->severity == NL_SEVERITY_NOTE)
-            continue;
-          g_autofree char *line = nl_problem_to_string (p);
-          /* Raw UTF-8, not g_printerr: in the C locale GLib would turn µm into ?m. */
-          fprintf (stderr, "%s\n", line);
-        }
+      nl_cli_print_problems (problems, !quiet);
       fprintf (stderr, "%s: %u error%s, %u warning%s, %u note%s\n", files[0],
                   errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
                   notes, notes == 1 ? "" : "s");

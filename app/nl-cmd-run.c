@@ -29,20 +29,6 @@ show_progress (double t, double duration, gpointer data)
     }
 }
 
-static void
-print_problems (GPtrArray *problems)
-{
-  nl_problems_sort (problems);
-  for (guint i = 0; i < problems->len; i++)
-    {
-      const NlProblem *p = problems->pdata[i];
-      if (p->severity == NL_SEVERITY_NOTE)
-        continue;
-      g_autofree char *line = nl_problem_to_string (p);
-      fprintf (stderr, "%s\n", line);
-    }
-}
-
 /* Writes `name` in `dir` atomically: a temporary file in dir, then rename. */
 static gboolean
 write_atomic (const char *dir, const char *name, GString *s, GError **error)
@@ -156,7 +142,6 @@ nl_cmd_run (int argc, char **argv)
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("MODEL… — build a model and simulate it in NEURON");
-  g_autoptr(GPtrArray) problems = nl_problems_new ();
   g_autoptr(NlSpec) spec = NULL;
   g_autoptr(NlNetwork) net = NULL;
   g_autoptr(NlResults) res = NULL;
@@ -165,6 +150,7 @@ nl_cmd_run (int argc, char **argv)
   NlRunOptions ropt = { 0 };
   RunProgress progress = { 0 };
   guint n_files;
+  int status;
 
   g_option_context_set_summary (ctx,
     "Builds the network as `netloom build` does and simulates it with NEURON (nrniv, or\n"
@@ -186,20 +172,9 @@ nl_cmd_run (int argc, char **argv)
       return NL_EXIT_USAGE;
     }
 
-  spec = nl_spec_load ((const char *const *) files, n_files, problems, NULL);
-  if (!spec || nl_spec_validate (spec, problems) > 0)
-    {
-      print_problems (problems);
-      return NL_EXIT_INVALID;
-    }
-  g_ptr_array_set_size (problems, 0);
-  net = nl_build_network (spec, &bopt, problems, &error);
-  print_problems (problems);
+  net = nl_cli_build_model (files, n_files, &bopt, "run", &spec, &status);
   if (!net)
-    {
-      fprintf (stderr, "netloom run: %s\n", error->message);
-      return NL_EXIT_INVALID;
-    }
+    return status;
 
   ropt.n_ranks = ranks;
   ropt.run_dir = run_dir;
@@ -239,17 +214,8 @@ nl_cmd_run (int argc, char **argv)
     }
 
   guint n_pops = nl_network_get_n_pops (net);
-  g_autofree guint64 *conns_in = g_new0 (guint64, MAX (n_pops, 1));
+  g_autofree guint64 *conns_in = nl_cli_conns_in (net);
   g_autofree guint64 *spikes = g_new0 (guint64, MAX (n_pops, 1));
-  for (guint p = 0; p < n_pops; p++)
-    {
-      const NlNetPop *pop = nl_network_get_pop (net, p);
-      for (guint g = pop->first; g < pop->first + pop->n_cells; g++)
-        {
-          guint64 first;
-          conns_in[p] += nl_network_conns_of_cell (net, g, &first);
-        }
-    }
   for (guint64 i = 0; i < n_spikes; i++)
     if (spike_gid[i] < nl_network_get_n_cells (net))
       spikes[nl_network_cell_pop (net, spike_gid[i])]++;
@@ -258,12 +224,7 @@ nl_cmd_run (int argc, char **argv)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "cells");
-      json_builder_add_int_value (b, nl_network_get_n_cells (net));
-      json_builder_set_member_name (b, "conns");
-      json_builder_add_int_value (b, nl_network_get_n_conns (net));
-      json_builder_set_member_name (b, "stim_conns");
-      json_builder_add_int_value (b, nl_network_get_n_stim_conns (net));
+      nl_cli_add_counts (b, net);
       json_builder_set_member_name (b, "spikes");
       json_builder_add_int_value (b, n_spikes);
       json_builder_set_member_name (b, "duration_ms");
@@ -277,10 +238,7 @@ nl_cmd_run (int argc, char **argv)
           const NlNetPop *pop = nl_network_get_pop (net, p);
           json_builder_set_member_name (b, pop->name);
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "cells");
-          json_builder_add_int_value (b, pop->n_cells);
-          json_builder_set_member_name (b, "conns_in");
-          json_builder_add_int_value (b, conns_in[p]);
+          nl_cli_add_pop_counts (b, net, p, conns_in);
           json_builder_set_member_name (b, "spikes");
           json_builder_add_int_value (b, spikes[p]);
           json_builder_set_member_name (b, "rate_hz");

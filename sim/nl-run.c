@@ -117,12 +117,34 @@ put (Block *b, double x)
 
 typedef struct _RecPlan RecPlan;
 
+/* A synMech with pointerParams (NetPyNE's gap junctions and graded synapses). */
+typedef struct {
+  gboolean    pointer;
+  const char *target_var;
+  const char *source_var;      /* default "v" */
+  gboolean    bidirectional;   /* default TRUE */
+} GapMech;
+
+/* A connParams rule whose entries are pointer connections. */
+typedef struct {
+  gboolean    pointer;
+  gboolean    gap_junction;    /* the deprecated connParams gapJunction flag (truthy) */
+  guint       pre_sec;         /* section index of preSec (default soma) */
+  double      pre_loc;         /* preLoc (default 0.5) */
+} GapRule;
+
 typedef struct {
   NlSpec     *spec;
   NlNetwork  *net;
   JsonObject *np;               /* netParams */
   guint       n_ranks;
-  guint       n_secs;           /* section names used by conns/stims (global indices) */
+  guint       n_secs;           /* section names used by conns/stims (global indices), plus
+                                   the extra names below */
+  guint       n_net_secs;       /* of which the network's own names: 0 … n_net_secs-1 */
+  GPtrArray  *extra_secs;       /* gap junctions' preSec names the network does not use */
+  GapMech    *gap_mech;         /* per synMech name index: its pointerParams (gap junctions) */
+  GapRule    *gap_rule;         /* per rule index */
+  gboolean    any_gap;
   GString    *hoc;              /* driver.hoc */
   GString    *checks;           /* body of nl_check_mechs() */
   GHashTable *checked;          /* mechanism names already checked */
@@ -144,6 +166,28 @@ need_mech (Gen *g, const char *name, int type, const char *where)
     return;
   g_hash_table_add (g->checked, g_steal_pointer (&key));
   g_string_append_printf (g->checks, "nl_need_mech(%d, \"%s\", \"%s\")\n", type, name, w);
+}
+
+/* Name of section index i: the network's names, then the extra ones. */
+static const char *
+sec_name (Gen *g, guint i)
+{
+  if (i < g->n_net_secs)
+    return nl_network_get_name (g->net, NL_NAME_SEC, i);
+  if (g->extra_secs && i - g->n_net_secs < g->extra_secs->len)
+    return g->extra_secs->pdata[i - g->n_net_secs];
+  return NULL;
+}
+
+/* Index of section `name`, added to the extra names when the network has no such index. */
+static guint
+sec_index (Gen *g, const char *name)
+{
+  for (guint i = 0; i < g->n_secs; i++)
+    if (!g_strcmp0 (sec_name (g, i), name))
+      return i;
+  g_ptr_array_add (g->extra_secs, (gpointer) name);
+  return g->n_secs++;
 }
 
 /* Name of a mechanism parameter in HOC: `gnabar` of `hh` is gnabar_hh. */
@@ -423,7 +467,7 @@ gen_template (Gen *g, guint k, GError **error)
   /* Section references by NetLoom's section index. */
   for (guint i = 0; i < g->n_secs; i++)
     {
-      const char *name = nl_network_get_name (g->net, NL_NAME_SEC, i);
+      const char *name = sec_name (g, i);
       if (name && json_object_has_member (secs, name))
         g_string_append_printf (init, "  %s sr[%u] = new SectionRef()\n", name, i);
     }
@@ -533,6 +577,113 @@ gen_synmechs (Gen *g, GError **error)
       g_string_append (g->hoc, "  }\n");
     }
   g_string_append (g->hoc, "  return s\n}\n\n");
+  return TRUE;
+}
+
+/* Gap junctions and graded synapses (NetPyNE's pointer connections): the pointerParams of
+ * each synMech (target_var, source_var default "v", bidirectional default true, as NetPyNE's
+ * CompartCell.__parsePointerParams) and the preSec/preLoc of each pointer rule. */
+static gboolean
+resolve_gaps (Gen *g, GError **error)
+{
+  JsonObject *smp = obj_member (g->np, "synMechParams");
+  JsonObject *cps = obj_member (g->np, "connParams");
+  guint n_rules = nl_network_get_n_rules (g->net);
+
+  for (guint i = 0; i < g->n_syn_names; i++)
+    {
+      const char *name = nl_network_get_name (g->net, NL_NAME_SYN_MECH, i);
+      JsonObject *pp = obj_member (obj_member (smp, name), "pointerParams");
+      GapMech *m = &g->gap_mech[i];
+      double b;
+      if (!pp)
+        continue;
+      g_autofree char *where = g_strdup_printf ("synMechParams.%s.pointerParams", name);
+      g_autofree char *wt = g_strdup_printf ("%s.target_var", where);
+      g_autofree char *ws = g_strdup_printf ("%s.source_var", where);
+      m->pointer = TRUE;
+      m->target_var = str_member (pp, "target_var");
+      m->source_var = json_object_has_member (pp, "source_var") ? str_member (pp, "source_var") : "v";
+      if (!check_ident (m->target_var, wt, error) || !check_ident (m->source_var, ws, error))
+        return FALSE;
+      m->bidirectional = !num_member (pp, "bidirectional", &b) || b != 0;
+    }
+  for (guint r = 0; r < n_rules; r++)
+    {
+      const NlNetRule *rule = nl_network_get_rule (g->net, r);
+      GapRule *gr = &g->gap_rule[r];
+      JsonObject *cp;
+      const char *pre_sec = "soma";
+      double x;
+      if (rule->kind != NL_RULE_CONN || !rule->pointer)
+        continue;
+      cp = obj_member (cps, rule->label);
+      g_autofree char *where = g_strdup_printf ("connParams.%s", rule->label);
+      gr->pointer = TRUE;
+      gr->gap_junction = num_member (cp, "gapJunction", &x) && x != 0;
+      gr->pre_loc = 0.5;
+      if (cp && json_object_has_member (cp, "preSec") && !JSON_NODE_HOLDS_NULL (json_object_get_member (cp, "preSec")))
+        {
+          pre_sec = str_member (cp, "preSec");
+          if (!pre_sec)
+            {
+              g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                           "%s.preSec: only one section name is supported here so far", where);
+              return FALSE;
+            }
+        }
+      g_autofree char *ws = g_strdup_printf ("%s.preSec", where);
+      if (!check_ident (pre_sec, ws, error))
+        return FALSE;
+      if (cp && json_object_has_member (cp, "preLoc") && !JSON_NODE_HOLDS_NULL (json_object_get_member (cp, "preLoc"))
+          && !num_member (cp, "preLoc", &gr->pre_loc))
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                       "%s.preLoc: only a number is supported here so far", where);
+          return FALSE;
+        }
+      if (gr->pre_loc < 0 || gr->pre_loc > 1)
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID, "%s.preLoc: %g is not within 0…1", where, gr->pre_loc);
+          return FALSE;
+        }
+      gr->pre_sec = sec_index (g, pre_sec);
+      g->any_gap = TRUE;
+    }
+  return TRUE;
+}
+
+/* nl_gap_target(pp, synmech, sgid, weight): NetPyNE's __setPointerTarget — pp.weight = the
+ * connection's weight when the mechanism has a variable 'weight' (NetPyNE tries and ignores
+ * the failure), then pc.target_var(pp, &pp.<target_var>, sgid). nl_gap_source(synmech, loc,
+ * sgid), in the accessed section: pc.source_var(&<source_var>(loc), sgid). */
+static gboolean
+gen_gaps (Gen *g, GError **error)
+{
+  JsonObject *smp = obj_member (g->np, "synMechParams");
+  g_autoptr(GString) tgt = g_string_new ("proc nl_gap_target() { localobj o\n  o = $o1\n");
+  g_autoptr(GString) src = g_string_new ("proc nl_gap_source() {\n");
+  for (guint i = 0; i < g->n_syn_names; i++)
+    {
+      const GapMech *m = &g->gap_mech[i];
+      const char *name = nl_network_get_name (g->net, NL_NAME_SYN_MECH, i);
+      const char *mod = str_member (obj_member (smp, name), "mod");
+      const char *tv = m->pointer ? m->target_var : "vpeer", *sv = m->pointer ? m->source_var : "v";
+      if (!g->any_gap || !*name || !mod)
+        continue;
+      g_autofree char *where = g_strdup_printf ("synMechParams.%s", name);
+      if (!check_ident (mod, where, error))
+        return FALSE;
+      g_string_append_printf (g->hoc, "nl_gapw_%u = nl_pp_has_var(\"%s\", \"weight\")\n", i, mod);
+      g_string_append_printf (tgt, "  if ($2 == %u) {\n    if (nl_gapw_%u) { o.weight = $4 }\n"
+                                   "    pc.target_var(o, &o.%s, $3)\n  }\n", i, i, tv);
+      g_string_append_printf (src, "  if ($1 == %u) { pc.source_var(&%s($2), $3) }\n", i, sv);
+    }
+  g_string_append (tgt, "}\n");
+  g_string_append (src, "}\n");
+  g_string_append_len (g->hoc, tgt->str, tgt->len);
+  g_string_append_len (g->hoc, src->str, src->len);
+  g_string_append_printf (g->hoc, "nl_has_gaps = %d\n\n", g->any_gap ? 1 : 0);
   return TRUE;
 }
 
@@ -1156,6 +1307,75 @@ syn_for (Gen *g, SynTable *t, const NlConn *c, gboolean artificial_post)
   return t->n++;
 }
 
+/* A point process of its own (never merged): a gap junction's. */
+static double
+add_syn (SynTable *t, guint32 gid, guint sec, double loc, guint syn)
+{
+  put (t->syns, gid);
+  put (t->syns, sec);
+  put (t->syns, loc);
+  put (t->syns, syn);
+  return t->n++;
+}
+
+/* Does the cell rule of `gid` have section `name`? */
+static gboolean
+cell_has_sec (Gen *g, guint gid, const char *name)
+{
+  const NlNetPop *pop = nl_network_get_pop (g->net, nl_network_cell_pop (g->net, gid));
+  if (pop->artificial || pop->cell_rule < 0)
+    return FALSE;
+  JsonObject *secs = obj_member (obj_member (obj_member (g->np, "cellParams"),
+                                             nl_network_get_cell_rule (g->net, pop->cell_rule)), "secs");
+  return name && secs && json_object_has_member (secs, name);
+}
+
+/* The pointerParams of pointer connection `c` (entry `index`), checked. */
+static gboolean
+gap_entry (Gen *g, const NlConn *c, guint64 index, GapMech *m, GError **error)
+{
+  const NlNetRule *rule = nl_network_get_rule (g->net, c->rule);
+  const GapRule *gr = &g->gap_rule[c->rule];
+  const char *syn = nl_network_get_name (g->net, NL_NAME_SYN_MECH, c->syn);
+  if (c->syn < g->n_syn_names && g->gap_mech[c->syn].pointer)
+    *m = g->gap_mech[c->syn];
+  else if (gr->gap_junction)
+    {
+      /* NetPyNE's deprecated gapJunction: {source_var: v, target_var: vpeer}, bidirectional */
+      m->pointer = TRUE;
+      m->target_var = "vpeer";
+      m->source_var = "v";
+      m->bidirectional = TRUE;
+    }
+  else
+    {
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                   "connParams.%s: synMech '%s' has no pointerParams; a rule cannot mix gap junctions and synapses",
+                   rule->label, syn);
+      return FALSE;
+    }
+  if (2 * index + 1 > G_MAXINT32)
+    {
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                   "connParams.%s: too many connections for NEURON's pointer ids", rule->label);
+      return FALSE;
+    }
+  if (c->sec == NL_SEC_NONE || !cell_has_sec (g, c->post, sec_name (g, c->sec)))
+    {
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID,
+                   "connParams.%s: a gap junction needs cells with sections (gid %u)", rule->label, c->post);
+      return FALSE;
+    }
+  if (!cell_has_sec (g, c->pre, sec_name (g, gr->pre_sec)))
+    {
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID,
+                   "connParams.%s.preSec: the presynaptic cell (gid %u) has no section '%s'", rule->label, c->pre,
+                   sec_name (g, gr->pre_sec));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_block (FILE *f, Block *b)
 {
@@ -1187,6 +1407,7 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
   g_autoptr(GArray) stims = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) ncs = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) recs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GHashTable) stim_local = g_hash_table_new (g_direct_hash, g_direct_equal);
   SynTable st = { syns, g_hash_table_new_full (syn_hash, syn_equal, g_free, NULL), NULL, 0 };
   guint n_stims = nl_network_get_n_stims (net);
@@ -1246,11 +1467,29 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
           nl_network_get_conn (net, first + i, &c);
           if (nl_network_get_rule (net, c.rule)->pointer)
             {
-              g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
-                           "connParams.%s: gap junctions and graded synapses are not supported yet",
-                           nl_network_get_rule (net, c.rule)->label);
-              g_hash_table_unref (st.index);
-              return FALSE;
+              /* The post-cell side: the target of pre→post, the source of post→pre. */
+              GapMech m;
+              if (!gap_entry (g, &c, first + i, &m, error))
+                {
+                  g_hash_table_unref (st.index);
+                  return FALSE;
+                }
+              put (gaps, 0);
+              put (gaps, add_syn (&st, c.post, c.sec, c.loc, c.syn));
+              put (gaps, c.syn);
+              put (gaps, c.weight);
+              put (gaps, 2.0 * (first + i));
+              put (gaps, 0);
+              if (m.bidirectional)
+                {
+                  put (gaps, 1);
+                  put (gaps, c.post);
+                  put (gaps, c.sec);
+                  put (gaps, c.loc);
+                  put (gaps, c.syn);
+                  put (gaps, 2.0 * (first + i) + 1);
+                }
+              continue;
             }
           if (!art && !*nl_network_get_name (net, NL_NAME_SYN_MECH, c.syn))
             {
@@ -1266,6 +1505,42 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
           put (ncs, syn_for (g, &st, &c, art));
           put (ncs, c.weight);
           put (ncs, c.delay);
+        }
+    }
+  /* The pre-cell side of pointer connections whose pre cell is on this rank: the source of
+     pre→post at preSec(preLoc), and for bidirectional ones a second point process there, the
+     target of post→pre (NetPyNE's preCellPointerConns, added after all rules). */
+  for (guint gid = 0; g->any_gap && gid < n_cells; gid++)
+    {
+      guint64 first, n = nl_network_conns_of_cell (net, gid, &first);
+      for (guint64 i = 0; i < n; i++)
+        {
+          NlConn c;
+          GapMech m;
+          nl_network_get_conn (net, first + i, &c);
+          if (c.pre % g->n_ranks != rank || !nl_network_get_rule (net, c.rule)->pointer)
+            continue;
+          if (!gap_entry (g, &c, first + i, &m, error))
+            {
+              g_hash_table_unref (st.index);
+              return FALSE;
+            }
+          const GapRule *gr = &g->gap_rule[c.rule];
+          put (gaps, 1);
+          put (gaps, c.pre);
+          put (gaps, gr->pre_sec);
+          put (gaps, gr->pre_loc);
+          put (gaps, c.syn);
+          put (gaps, 2.0 * (first + i));
+          if (m.bidirectional)
+            {
+              put (gaps, 0);
+              put (gaps, add_syn (&st, c.pre, gr->pre_sec, gr->pre_loc, c.syn));
+              put (gaps, c.syn);
+              put (gaps, c.weight);
+              put (gaps, 2.0 * (first + i) + 1);
+              put (gaps, 0);
+            }
         }
     }
   guint64 n_sc = nl_network_get_n_stim_conns (net);
@@ -1318,7 +1593,7 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
               double sec = g_array_index (syns, double, 4 * k + 1);
               double loc = g_array_index (syns, double, 4 * k + 2);
               guint m = (guint) g_array_index (syns, double, 4 * k + 3);
-              if (sec < 0 || g_strcmp0 (nl_network_get_name (net, NL_NAME_SEC, (guint) sec), e->sec)
+              if (sec < 0 || g_strcmp0 (sec_name (g, (guint) sec), e->sec)
                   || g_strcmp0 (nl_network_get_name (net, NL_NAME_SYN_MECH, m), e->obj)
                   || !same_segment (loc, e->loc, e->nseg))
                 continue;
@@ -1336,7 +1611,7 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
               nl_network_get_stim (net, j, &s);
               if (s.cell != e->gid || s.sec == NL_SEC_NONE
                   || g_strcmp0 (nl_network_get_rule (net, s.rule)->label, e->obj)
-                  || g_strcmp0 (nl_network_get_name (net, NL_NAME_SEC, s.sec), e->sec)
+                  || g_strcmp0 (sec_name (g, s.sec), e->sec)
                   || !same_segment (s.loc, e->loc, e->nseg)
                   || !g_strcmp0 (nl_network_get_rule (net, s.rule)->source_type, "NetStim")
                   || !g_strcmp0 (nl_network_get_rule (net, s.rule)->source_type, "VecStim")
@@ -1361,7 +1636,7 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
       return FALSE;
     }
   gboolean ok = write_block (f, cells) && write_block (f, syns) && write_block (f, stims) && write_block (f, ncs)
-                && write_block (f, recs);
+                && write_block (f, recs) && write_block (f, gaps);
   ok = (fclose (f) == 0) && ok;
   if (!ok)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: write failed", path);
@@ -1463,6 +1738,7 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
   g.hoc = g_string_new (NULL);
   g.checks = g_string_new (NULL);
   g.checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g.extra_secs = g_ptr_array_new ();
 
   /* Section and synMech names in use. */
   {
@@ -1495,9 +1771,14 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
           }
       }
     g.n_secs = any_sec ? max_sec + 1 : 0;
+    g.n_net_secs = g.n_secs;
     g.n_syn_names = any_syn ? max_syn + 1 : 0;
     g.syn_linear = g_new0 (gboolean, g.n_syn_names + 1);
+    g.gap_mech = g_new0 (GapMech, g.n_syn_names + 1);
+    g.gap_rule = g_new0 (GapRule, nl_network_get_n_rules (net) + 1);
   }
+  if (!resolve_gaps (&g, error))
+    goto out;
 
   g_string_append_printf (g.hoc, "// Generated by NetLoom: %u cells, %u rank(s). Run in this folder:\n"
                                  "//   nrniv -nopython -nobanner -nogui driver.hoc\n"
@@ -1535,7 +1816,7 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
         g_string_append_printf (g.hoc, "  if ($1 == %u) { c = new NLCell_%u() }\n", k, k);
     }
   g_string_append (g.hoc, "  c.setvals($o2)\n  return c\n}\n\n");
-  if (!gen_synmechs (&g, error) || !gen_stims (&g, error) || !gen_arts (&g, error))
+  if (!gen_synmechs (&g, error) || !gen_gaps (&g, error) || !gen_stims (&g, error) || !gen_arts (&g, error))
     goto out;
   g_string_append (g.hoc, "// Recorded traces: HOC statements run with execute1() per cell (rank block 5)\nnl_rstep = ");
   append_num (g.hoc, plan->step);
@@ -1637,6 +1918,9 @@ out:
   g_string_free (g.checks, TRUE);
   g_hash_table_unref (g.checked);
   g_free (g.syn_linear);
+  g_free (g.gap_mech);
+  g_free (g.gap_rule);
+  g_ptr_array_unref (g.extra_secs);
   return ok;
 }
 

@@ -7,7 +7,15 @@
  * Rank r owns the gids g with g % ranks == r. Each rank writes spikes_<r>.bin; they are
  * merged here and sorted by (time, gid). Traces (simConfig.recordTraces, for the cells of
  * recordCells and analysis.plotTraces.include, as NetPyNE chooses them) are recorded every
- * recordStep ms by the rank owning the cell into traces_<r>.bin and read back here. */
+ * recordStep ms by the rank owning the cell into traces_<r>.bin and read back here.
+ * Gap junctions (connParams whose synMech has pointerParams, or gapJunction) follow NetPyNE's
+ * CompartCell: entry k of such a rule is a point process of the synMech on the post cell at
+ * (sec, loc), its `weight` set to the entry's weight when the mechanism has one, fed by
+ * pc.target_var(pp, &pp.<target_var>, 2k) from pc.source_var(&<source_var>(preLoc), 2k) in
+ * the pre cell's preSec (default soma 0.5) on whichever rank owns it; bidirectional (the
+ * default) adds the mirror image with id 2k+1 (a point process on the pre cell at preSec(preLoc)
+ * fed by the post cell at (sec, loc)). No NetCon; pc.setup_transfer() before finitialize;
+ * fixed step. */
 #pragma once
 
 #include <gio/gio.h>

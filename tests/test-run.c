@@ -3,6 +3,7 @@
 #include <nl-neuron.h>
 #include <nl-run.h>
 #include <nl-spec.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -827,6 +828,248 @@ test_cli (void)
   }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Gap junctions (pointer connections through pc.source_var/target_var)                      */
+
+/* The standard electrical synapse, as NetPyNE's ElectSyn: i = weight*g*(v - vpeer), vpeer a
+ * RANGE variable fed by pc.target_var. Written here: sim/mod holds only NetLoom's own. */
+static const char gap_mod[] =
+  "NEURON {\n"
+  "  POINT_PROCESS ElectSyn\n"
+  "  NONSPECIFIC_CURRENT i\n"
+  "  RANGE g, i, weight, vpeer\n"
+  "}\n"
+  "UNITS { (nA) = (nanoamp) (mV) = (millivolt) (uS) = (microsiemens) }\n"
+  "PARAMETER { g = 0.00005 (uS) weight = 1 }\n"
+  "ASSIGNED { v (mV) vpeer (mV) i (nA) }\n"
+  "BREAKPOINT { i = weight*g*(v - vpeer) }\n";
+
+/* Two single-compartment hh cells: A (gid 0) under IClamp 0.3 nA from 5 to 45 ms, B (gid 1)
+ * joined to it by one gap junction A→B of conductance g µS (weight 1). */
+static NlSpec *
+gap_spec (double g, double weight, const char *bidirectional, const char *target_var)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  char gs[G_ASCII_DTOSTR_BUF_SIZE], ws[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *text = g_strdup_printf (
+    "{\"netParams\": {\"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 1},"
+    "   \"B\": {\"cellType\": \"C\", \"numCells\": 1}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 18.8, \"diam\": 18.8},"
+    "   \"mechs\": {\"hh\": {}}}}}},"
+    " \"synMechParams\": {\"gap\": {\"mod\": \"ElectSyn\", \"g\": %s,"
+    "   \"pointerParams\": {\"target_var\": \"%s\"%s%s}}},"
+    " \"connParams\": {\"A->B\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"B\"},"
+    "   \"synMech\": \"gap\", \"weight\": %s, \"sec\": \"soma\", \"loc\": 0.5, \"preSec\": \"soma\", \"preLoc\": 0.5}},"
+    " \"stimSourceParams\": {\"ic\": {\"type\": \"IClamp\", \"del\": 5, \"dur\": 40, \"amp\": 0.3}},"
+    " \"stimTargetParams\": {\"ic->A\": {\"source\": \"ic\", \"sec\": \"soma\", \"loc\": 0.5, \"conds\": {\"pop\": \"A\"}}}},"
+    " \"simConfig\": {\"duration\": 50, \"dt\": 0.025, \"recordStep\": 0.025, \"recordCells\": [\"all\"],"
+    "   \"recordTraces\": {\"V_soma\": {\"sec\": \"soma\", \"loc\": 0.5, \"var\": \"v\"},"
+    "     \"I_gap\": {\"sec\": \"soma\", \"loc\": 0.5, \"synMech\": \"gap\", \"var\": \"i\"}}}}",
+    g_ascii_formatd (gs, sizeof gs, "%g", g), target_var, bidirectional ? ", \"bidirectional\": " : "",
+    bidirectional ? bidirectional : "", g_ascii_formatd (ws, sizeof ws, "%g", weight));
+  NlSpec *spec = nl_spec_load_from_data (text, -1, problems, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nl_spec_validate (spec, problems), ==, 0);
+  return spec;
+}
+
+static char *
+gap_mod_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("netloom-gapmod-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *p = g_build_filename (dir, "ElectSyn.mod", NULL);
+  g_assert_true (g_file_set_contents (p, gap_mod, -1, NULL));
+  return dir;
+}
+
+static void
+gap_mod_dir_free (char *dir)
+{
+  g_autofree char *p = g_build_filename (dir, "ElectSyn.mod", NULL);
+  g_unlink (p);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+static NlResults *
+gap_run (double g, double weight, const char *bidirectional, const char *mod_dir, guint ranks)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = gap_spec (g, weight, bidirectional, "vpeer");
+  g_autoptr(NlNetwork) net = build (spec);
+  const char *dirs[] = { mod_dir, NULL };
+  NlRunOptions opt = { 0 };
+  opt.n_ranks = ranks;
+  opt.mod_dirs = dirs;
+  NlResults *r = nl_run_full (spec, net, &opt, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  return r;
+}
+
+/* V of gid `gid` (trace V_soma). */
+static const double *
+gap_v (NlResults *r, guint gid, guint64 *n)
+{
+  guint32 g;
+  int k = find_trace (r, "V_soma");
+  g_assert_cmpint (k, >=, 0);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (r, k), ==, 2);
+  const double *v = nl_results_get_trace_values (r, k, gid, &g, n);
+  g_assert_cmpuint (g, ==, gid);
+  return v;
+}
+
+static double
+max_of (const double *v, guint64 n)
+{
+  double m = -INFINITY;
+  for (guint64 i = 0; i < n; i++)
+    m = MAX (m, v[i]);
+  return m;
+}
+
+static void
+assert_same_results (NlResults *a, NlResults *b)
+{
+  guint64 n = nl_results_get_n_spikes (a), na, nb;
+  g_assert_cmpuint (n, ==, nl_results_get_n_spikes (b));
+  g_assert_cmpmem (nl_results_get_spike_times (a), n * sizeof (double), nl_results_get_spike_times (b), n * sizeof (double));
+  g_assert_cmpmem (nl_results_get_spike_gids (a), n * sizeof (guint32), nl_results_get_spike_gids (b), n * sizeof (guint32));
+  for (guint gid = 0; gid < 2; gid++)
+    {
+      const double *va = gap_v (a, gid, &na), *vb = gap_v (b, gid, &nb);
+      g_assert_cmpuint (na, ==, nb);
+      g_assert_cmpmem (va, na * sizeof (double), vb, nb * sizeof (double));
+    }
+}
+
+/* A bidirectional junction of 0.01 µS depolarises B well above rest (g = 0: B stays at rest)
+ * and loads A; the connection's weight multiplies g (the mechanism's 'weight', as NetPyNE);
+ * 1 and 2 ranks (A and B on different ranks) give the same bits. */
+static void
+test_gap_junction (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(NlResults) on = NULL, off = NULL, on2 = NULL, half = NULL;
+  guint64 n, n0;
+
+  if (!have_nrniv ())
+    return;
+  dir = gap_mod_dir ();
+  on = gap_run (0.01, 1, NULL, dir, 1);
+  off = gap_run (0, 1, NULL, dir, 1);
+  const double *vb = gap_v (on, 1, &n), *vb0 = gap_v (off, 1, &n0);
+  const double *va = gap_v (on, 0, &n), *va0 = gap_v (off, 0, &n0);
+  g_assert_cmpuint (n, ==, n0);
+  g_assert_cmpuint (n, >=, 1999);
+  double rest = vb0[0];
+  g_test_message ("gap 0.01 uS: max V_B %.3f mV (g=0: %.3f mV, V_B(0) %.3f mV); max V_A %.3f mV (g=0: %.3f mV); "
+                  "spikes %" G_GUINT64_FORMAT " (g=0: %" G_GUINT64_FORMAT ")",
+                  max_of (vb, n), max_of (vb0, n0), rest, max_of (va, n), max_of (va0, n0),
+                  nl_results_get_n_spikes (on), nl_results_get_n_spikes (off));
+  /* g = 0: B stays at rest */
+  for (guint64 i = 0; i < n0; i++)
+    g_assert_cmpfloat (fabs (vb0[i] - rest), <, 1);
+  /* coupled: B follows A's spikes, depolarised by more than 10 mV */
+  g_assert_cmpfloat (max_of (vb, n) - max_of (vb0, n0), >, 10);
+  /* and A, loaded by B, differs from the uncoupled A */
+  {
+    gboolean differ = FALSE;
+    for (guint64 i = 0; i < n; i++)
+      differ |= va[i] != va0[i];
+    g_assert_true (differ);
+  }
+  /* the junction's two point processes (B's, and A's for B→A) carry opposite currents */
+  {
+    int k = find_trace (on, "I_gap");
+    guint32 ga, gb;
+    guint64 nia, nib;
+    g_assert_cmpint (k, >=, 0);
+    g_assert_cmpuint (nl_results_get_trace_n_cells (on, k), ==, 2);
+    const double *ia = nl_results_get_trace_values (on, k, 0, &ga, &nia);
+    const double *ib = nl_results_get_trace_values (on, k, 1, &gb, &nib);
+    double imax = 0;
+    g_assert_cmpuint (nia, ==, nib);
+    for (guint64 i = 0; i < nia; i++)
+      {
+        g_assert_cmpfloat (ia[i], ==, -ib[i]);
+        imax = MAX (imax, fabs (ia[i]));
+      }
+    g_test_message ("max |i_gap| %.4f nA", imax);
+    g_assert_cmpfloat (imax, >, 0.1);
+  }
+  /* NetPyNE sets the point process's 'weight' to the connection's weight: g 0.02 µS at
+     weight 0.5 is the same junction, to the bit */
+  half = gap_run (0.02, 0.5, NULL, dir, 1);
+  assert_same_results (on, half);
+  if (have_mpiexec ())
+    {
+      on2 = gap_run (0.01, 1, NULL, dir, 2);
+      assert_same_results (on, on2);
+    }
+  gap_mod_dir_free (g_steal_pointer (&dir));
+}
+
+/* bidirectional: false — B is driven by A, A is unaffected (the same bits as with g = 0). */
+static void
+test_gap_unidirectional (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(NlResults) uni = NULL, off = NULL, uni2 = NULL;
+  guint64 n, n0;
+
+  if (!have_nrniv ())
+    return;
+  dir = gap_mod_dir ();
+  uni = gap_run (0.01, 1, "false", dir, 1);
+  off = gap_run (0, 1, NULL, dir, 1);
+  const double *va = gap_v (uni, 0, &n), *va0 = gap_v (off, 0, &n0);
+  g_assert_cmpuint (n, ==, n0);
+  g_assert_cmpmem (va, n * sizeof (double), va0, n0 * sizeof (double));
+  const double *vb = gap_v (uni, 1, &n), *vb0 = gap_v (off, 1, &n0);
+  g_test_message ("unidirectional 0.01 uS: max V_B %.3f mV (g=0: %.3f mV)", max_of (vb, n), max_of (vb0, n0));
+  g_assert_cmpfloat (max_of (vb, n) - max_of (vb0, n0), >, 10);
+  /* only B has a junction point process */
+  g_assert_cmpuint (nl_results_get_trace_n_cells (uni, find_trace (uni, "I_gap")), ==, 1);
+  g_assert_true (has_warning (uni, "recordTraces.I_gap: not recorded for gid 0"));
+  if (have_mpiexec ())
+    {
+      uni2 = gap_run (0.01, 1, "false", dir, 2);
+      assert_same_results (uni, uni2);
+    }
+  gap_mod_dir_free (g_steal_pointer (&dir));
+}
+
+/* A target_var that is not an identifier is refused before anything is written or run. */
+static void
+test_gap_bad_name (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *drv = NULL;
+
+  if (!have_nrniv ())
+    return;
+  spec = gap_spec (0.01, 1, NULL, "vpeer)\\nquit(");
+  net = build (spec);
+  dir = g_dir_make_tmp ("netloom-gapbad-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_false (nl_run_prepare (spec, net, NULL, dir, &argv, &error));
+  g_assert_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "synMechParams.gap.pointerParams.target_var"));
+  g_assert_null (argv);
+  drv = g_build_filename (dir, "driver.hoc", NULL);
+  g_assert_false (g_file_test (drv, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -844,5 +1087,8 @@ main (int argc, char **argv)
   g_test_add_func ("/run/traces-ei-net", test_traces_ei_net);
   g_test_add_func ("/run/traces-kinds", test_traces_kinds);
   g_test_add_func ("/run/traces-stim", test_traces_stim);
+  g_test_add_func ("/run/gap-junction", test_gap_junction);
+  g_test_add_func ("/run/gap-unidirectional", test_gap_unidirectional);
+  g_test_add_func ("/run/gap-bad-name", test_gap_bad_name);
   return g_test_run ();
 }

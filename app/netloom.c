@@ -19,6 +19,7 @@ static const Command commands[] = {
   { "build", nl_cmd_build, "Build the network of a model and count cells and connections" },
   { "run", nl_cmd_run, "Build a model and simulate it in NEURON (serial or MPI)" },
   { "info", nl_cmd_info, "Summarise a results file: cells, spikes per population, traces, LFP" },
+  { "convert", nl_cmd_convert, "Convert a results file between NetPyNE JSON, SONATA spikes and CSV" },
 };
 
 static void

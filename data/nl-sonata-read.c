@@ -206,6 +206,8 @@ typedef struct {
   hsize_t  n;
   guint64  max_id;
   char    *sorting;
+  guint64 *gid_of;   /* NetLoom's own files: the gid of each node id (dataset netloom_gids) */
+  hsize_t  n_gid_of;
 } PopData;
 
 static gboolean
@@ -256,6 +258,28 @@ read_population (hid_t spikes, const char *pop, const Ctx *ctx, PopData *out, GE
         {
           fail (error, ctx->filename, "%s attribute 'units': expected 'ms' or 's'%s%s", tpath,
                 units ? ", got " : "", units ? units : "");
+          goto out;
+        }
+    }
+  /* NetLoom writes each population's gids, so its files read back with the same gids. */
+  if (H5Lexists (grp, "netloom_gids", H5P_DEFAULT) > 0)
+    {
+      g_autofree char *mpath = g_strdup_printf ("/spikes/%s/netloom_gids", pop);
+      hid_t mtype = -1;
+      hsize_t nm = 0;
+      hid_t mds = open_vector (grp, "netloom_gids", mpath, H5T_INTEGER, ctx, &nm, &mtype, error);
+      if (mds < 0)
+        goto out;
+      out->gid_of = g_new (guint64, MAX (nm, 1));
+      out->n_gid_of = nm;
+      gboolean map_ok = nm == 0 || H5Dread (mds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->gid_of) >= 0;
+      H5Tclose (mtype);
+      H5Dclose (mds);
+      for (hsize_t i = 0; map_ok && i < nm; i++)
+        map_ok = out->gid_of[i] < G_MAXUINT32;
+      if (!map_ok)
+        {
+          fail (error, ctx->filename, "%s: unreadable, or a gid beyond 2^32", mpath);
           goto out;
         }
     }
@@ -312,6 +336,7 @@ out:
       g_clear_pointer (&out->t, g_free);
       g_clear_pointer (&out->ids, g_free);
       g_clear_pointer (&out->sorting, g_free);
+      g_clear_pointer (&out->gid_of, g_free);
     }
   return ok;
 }
@@ -402,6 +427,7 @@ nl_sonata_read (const char  *filename,
               g_free (pops[k].t);
               g_free (pops[k].ids);
               g_free (pops[k].sorting);
+              g_free (pops[k].gid_of);
             }
           goto out;
         }
@@ -412,12 +438,40 @@ nl_sonata_read (const char  *filename,
   double *t = g_new (double, MAX (total, 1));
   guint32 *g = g_new (guint32, MAX (total, 1));
   guint64 at = 0;
-  gboolean overflow = FALSE;
+  gboolean overflow = FALSE, map_failed = FALSE;
   JsonObject *sorting = json_object_new ();
   for (guint i = 0; i < names->len; i++)
     {
       PopData *p = &pops[i];
       guint64 size = p->n > 0 ? p->max_id + 1 : 0;
+      if (p->gid_of)
+        {
+          g_autofree guint32 *gids = g_new (guint32, MAX (p->n_gid_of, 1));
+          for (hsize_t k = 0; k < p->n_gid_of; k++)
+            gids[k] = (guint32) p->gid_of[k];
+          if (p->n > 0 && p->max_id >= p->n_gid_of && !map_failed)
+            {
+              fail (error, filename, "/spikes/%s/node_ids: node id %" G_GUINT64_FORMAT
+                    " has no gid in netloom_gids (%" G_GUINT64_FORMAT " entries)",
+                    (const char *) names->pdata[i], p->max_id, (guint64) p->n_gid_of);
+              map_failed = TRUE;
+            }
+          else if (!map_failed)
+            {
+              nl_results_add_pop (r, names->pdata[i], gids, p->n_gid_of);
+              for (hsize_t k = 0; k < p->n; k++, at++)
+                {
+                  t[at] = p->t[k];
+                  g[at] = gids[p->ids[k]];
+                }
+            }
+          json_object_set_string_member (sorting, names->pdata[i], p->sorting ? p->sorting : "none");
+          g_free (p->t);
+          g_free (p->ids);
+          g_free (p->sorting);
+          g_free (p->gid_of);
+          continue;
+        }
       if (offset + size >= G_MAXUINT32)
         overflow = TRUE;
       if (!overflow)
@@ -456,6 +510,12 @@ nl_sonata_read (const char  *filename,
       g_free (p->sorting);
     }
   json_object_set_object_member (meta, "sonata_sorting", sorting);
+  if (map_failed)
+    {
+      g_free (t);
+      g_free (g);
+      goto out;
+    }
   if (overflow)
     {
       g_free (t);

@@ -1,6 +1,7 @@
 #include "nl-results-write.h"
 
 #include <hdf5.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* SONATA spikes writer; the node id rule is described in nl-results-write.h. */
@@ -16,6 +17,13 @@ static int
 compare_pop_name (gconstpointer a, gconstpointer b)
 {
   return strcmp (((const OutPop *) a)->name, ((const OutPop *) b)->name);
+}
+
+static int
+compare_u64 (const void *a, const void *b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+  return x < y ? -1 : x > y;
 }
 
 /* Populations to write, in name order, with their spikes and offsets; *keeps_gids says
@@ -99,9 +107,9 @@ free_plan (GArray *pops)
 gboolean
 nl_sonata_write_keeps_gids (NlResults *r)
 {
-  gboolean keeps;
-  free_plan (plan (r, &keeps));
-  return keeps;
+  /* Every population carries its gids (netloom_gids): NetLoom reads them back exactly;
+   * other SONATA readers see node ids counted from 0 in each population. */
+  return TRUE;
 }
 
 static herr_t
@@ -198,11 +206,31 @@ nl_sonata_write (NlResults   *r,
       g_autofree guint64 *pid = g_new (guint64, MAX (n, 1));
       hid_t grp, ts = -1;
       herr_t st;
+      /* Node ids count from 0 in each population (SONATA's convention): a gid's position in
+       * the population's sorted gids, which go along as netloom_gids so NetLoom reads the
+       * same gids back. The population "all" (spikes without populations) keeps its gids. */
+      g_autofree guint64 *sorted = NULL;
+      guint n_sorted = 0;
+      if (p->index != G_MAXUINT)
+        {
+          const guint32 *pg = nl_results_get_pop_gids (r, p->index, &n_sorted);
+          sorted = g_new (guint64, MAX (n_sorted, 1));
+          for (guint i = 0; i < n_sorted; i++)
+            sorted[i] = pg[i];
+          qsort (sorted, n_sorted, sizeof (guint64), compare_u64);
+        }
       for (guint i = 0; i < n; i++)
         {
           guint64 s = g_array_index (p->spikes, guint64, i);
           pt[i] = t[s];
-          pid[i] = (guint64) g[s] - p->offset;
+          if (sorted)
+            {
+              guint64 key = g[s];
+              guint64 *hit = bsearch (&key, sorted, n_sorted, sizeof (guint64), compare_u64);
+              pid[i] = hit ? (guint64) (hit - sorted) : 0;
+            }
+          else
+            pid[i] = g[s];
         }
       what = "cannot write a population";
       grp = H5Gcreate2 (spikes, p->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -218,6 +246,8 @@ nl_sonata_write (NlResults   *r,
         }
       if (st >= 0)
         st = vector (grp, "node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64, pid, n, NULL);
+      if (st >= 0 && sorted)
+        st = vector (grp, "netloom_gids", H5T_STD_U64LE, H5T_NATIVE_UINT64, sorted, n_sorted, NULL);
       H5Gclose (grp);
       if (st < 0)
         goto out;

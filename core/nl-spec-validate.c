@@ -897,6 +897,8 @@ nl_spec_locate_problems (NlSpec    *self,
     {
       NlJsonDoc *want_doc = d == 0 ? self->net_doc : self->cfg_doc;
       g_autoptr(GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_autoptr(GPtrArray) mine = g_ptr_array_new ();   /* problems of this document */
+      g_autoptr(GPtrArray) prefixes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 
       if (!want_doc)
         continue;
@@ -909,23 +911,19 @@ nl_spec_locate_problems (NlSpec    *self,
           g_autofree char *full = full_path (self, p, &doc);
           if (doc != want_doc)
             continue;
-          g_autoptr(GPtrArray) pre = path_prefixes (full);
+          GPtrArray *pre = path_prefixes (full);
           for (guint k = 0; k < pre->len; k++)
             if (!g_hash_table_contains (paths, pre->pdata[k]))
               g_hash_table_insert (paths, g_strdup (pre->pdata[k]), g_new0 (NlJsonPos, 1));
+          g_ptr_array_add (mine, p);
+          g_ptr_array_add (prefixes, pre);
         }
       nl_json_doc_locate_many (want_doc, paths);
-      for (guint i = first; i < problems->len; i++)
+      for (guint i = 0; i < mine->len; i++)
         {
-          NlProblem *p = problems->pdata[i];
-          NlJsonDoc *doc;
-          if (p->file || !p->path)
-            continue;
-          g_autofree char *full = full_path (self, p, &doc);
-          if (doc != want_doc)
-            continue;
-          p->file = g_strdup (nl_json_doc_get_filename (doc));
-          g_autoptr(GPtrArray) pre = path_prefixes (full);
+          NlProblem *p = mine->pdata[i];
+          GPtrArray *pre = prefixes->pdata[i];
+          p->file = g_strdup (nl_json_doc_get_filename (want_doc));
           for (guint k = 0; k < pre->len; k++)
             {
               NlJsonPos *pos = g_hash_table_lookup (paths, pre->pdata[k]);

@@ -316,46 +316,8 @@ test_stim_functions (void)
   g_assert_cmpuint (seen, ==, 5);
 }
 
-/* density 1Dmap: the density at each segment interpolated from the grid (y of its 3-D
- * position), times length/nseg, scaled to the synapses there are, rounded (half to even),
- * the remainder to the largest rounding losses (subconn.py). Worked by hand:
- * densities 0.25, 0.75, 1.5, 2.5 on four 25 µm segments → 6.25, 18.75, 37.5, 62.5 of 125;
- * 8 synapses → 0.4, 1.2, 2.4, 4.0 → 0, 1, 2, 4, and the missing one to segment 0. */
-static void
-test_subconn_map1d (void)
-{
-  const char *model =
-    "{\"netParams\": {"
-    " \"popParams\": {\"S\": {\"cellModel\": \"NetStim\", \"numCells\": 8, \"rate\": 10},"
-    "               \"P\": {\"cellType\": \"C\", \"numCells\": 1}},"
-    " \"cellParams\": {\"C\": {\"secs\": {"
-    "   \"soma\": {\"geom\": {\"L\": 10, \"diam\": 10, \"pt3d\": [[0, -10, 0, 10], [0, 0, 0, 10]]}},"
-    "   \"dend\": {\"geom\": {\"diam\": 1, \"nseg\": 4, \"pt3d\": [[0, 0, 0, 1], [0, 100, 0, 1]]},"
-    "            \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1, \"childX\": 0}}}}},"
-    " \"synMechParams\": {\"exc\": {\"mod\": \"ExpSyn\"}},"
-    " \"connParams\": {\"S->P\": {\"preConds\": {\"pop\": \"S\"}, \"postConds\": {\"pop\": \"P\"}, \"synMech\": \"exc\"}},"
-    " \"subConnParams\": {\"map\": {\"preConds\": {\"pop\": \"S\"}, \"postConds\": {\"pop\": \"P\"}, \"sec\": \"dend\","
-    "   \"density\": {\"type\": \"1Dmap\", \"gridY\": [0, 50, 100], \"gridValues\": [0, 1, 3]}}}"
-    "}, \"simConfig\": {\"pt3dRelativeToCellLocation\": false}}";
-  const double want[8] = { 0.125, 0.375, 0.625, 0.625, 0.875, 0.875, 0.875, 0.875 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
-  g_autoptr(NlNetwork) net = nl_build_network (spec, NULL, NULL, &error);
-  guint64 first, n;
-
-  g_assert_no_error (error);
-  n = nl_network_conns_of_cell (net, 8, &first);
-  g_assert_cmpuint (n, ==, 8);
-  for (guint64 i = 0; i < n; i++)
-    {
-      NlConn c;
-      nl_network_get_conn (net, first + i, &c);
-      g_assert_cmpstr (nl_network_get_name (net, NL_NAME_SEC, c.sec), ==, "dend");
-      /* Sorted by (section, location, source): source k takes the k-th place. */
-      g_assert_cmpfloat_with_epsilon (c.loc, want[c.pre], 1e-6);
-    }
-}
-
+/* Eight NetStims onto one cell with a soma and a 100 µm dendrite along y (pt3d, 4 segments),
+ * whose synapses a subConnParams rule with `density` moves onto the dendrite. */
 static NlNetwork *
 build_with_subconn (const char *density)
 {
@@ -414,6 +376,21 @@ test_subconn_cartesian (void)
   const double want[8] = { 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625 };
   g_autoptr(NlNetwork) net = build_with_subconn (
     "{\"type\": \"distance\", \"coord\": \"cartesian\", \"ref_sec\": \"soma\", \"ref_seg\": 0.5, \"target_distance\": 60}");
+  assert_locs (net, want);
+}
+
+/* density 1Dmap: the density at each segment interpolated from the grid (y of its 3-D
+ * position), times length/nseg, scaled to the synapses there are, rounded (half to even),
+ * the remainder to the largest rounding losses (subconn.py). Worked by hand:
+ * densities 0.25, 0.75, 1.5, 2.5 on four 25 µm segments → 6.25, 18.75, 37.5, 62.5 of 125;
+ * 8 synapses → 0.4, 1.2, 2.4, 4.0 → 0, 1, 2, 4, and the missing one to segment 0. */
+static void
+test_subconn_map1d (void)
+{
+  const double want[8] = { 0.125, 0.375, 0.625, 0.625, 0.875, 0.875, 0.875, 0.875 };
+  g_autoptr(NlNetwork) net = build_with_subconn (
+    "{\"type\": \"1Dmap\", \"gridY\": [0, 50, 100], \"gridValues\": [0, 1, 3]}");
+  /* Sorted by (section, location, source): source k takes the k-th place. */
   assert_locs (net, want);
 }
 

@@ -36,8 +36,27 @@ struct _NlResults {
   guint64    lfp_samples;
   guint      lfp_electrodes;
   double     lfp_dt;
+  double    *lfp_xyz;
+  guint      lfp_n_xyz;
+  GPtrArray *lfp_parts;   /* LfpPart* */
   JsonObject *meta;
 };
+
+typedef struct {
+  NlLfpPartKind kind;
+  char         *pop;
+  guint32       gid;
+  double       *data;
+} LfpPart;
+
+static void
+lfp_part_free (gpointer p)
+{
+  LfpPart *part = p;
+  g_free (part->pop);
+  g_free (part->data);
+  g_free (part);
+}
 
 static void
 trace_free (gpointer p)
@@ -87,6 +106,8 @@ nl_results_unref (NlResults *r)
   g_free (r->trace_t);
   g_ptr_array_unref (r->traces);
   g_free (r->lfp);
+  g_free (r->lfp_xyz);
+  g_clear_pointer (&r->lfp_parts, g_ptr_array_unref);
   json_object_unref (r->meta);
   g_free (r);
 }
@@ -309,4 +330,58 @@ JsonObject *
 nl_results_get_meta (NlResults *r)
 {
   return r->meta;
+}
+
+void
+nl_results_set_lfp_electrodes (NlResults *r, double *xyz, guint n_electrodes)
+{
+  g_free (r->lfp_xyz);
+  r->lfp_xyz = xyz;
+  r->lfp_n_xyz = xyz != NULL ? n_electrodes : 0;
+}
+
+const double *
+nl_results_get_lfp_electrodes (NlResults *r, guint *n_electrodes)
+{
+  *n_electrodes = r->lfp_n_xyz;
+  return r->lfp_xyz;
+}
+
+void
+nl_results_add_lfp_part (NlResults *r, NlLfpPartKind kind, const char *pop, guint32 gid,
+                         double *data)
+{
+  LfpPart *part = g_new0 (LfpPart, 1);
+
+  g_return_if_fail (kind == NL_LFP_PART_POP ? pop != NULL : TRUE);
+  part->kind = kind;
+  part->pop = kind == NL_LFP_PART_POP ? g_strdup (pop) : NULL;
+  part->gid = kind == NL_LFP_PART_CELL ? gid : G_MAXUINT32;
+  part->data = data;
+  if (r->lfp_parts == NULL)
+    r->lfp_parts = g_ptr_array_new_with_free_func (lfp_part_free);
+  g_ptr_array_add (r->lfp_parts, part);
+}
+
+guint
+nl_results_get_n_lfp_parts (NlResults *r)
+{
+  return r->lfp_parts != NULL ? r->lfp_parts->len : 0;
+}
+
+const double *
+nl_results_get_lfp_part (NlResults *r, guint index, NlLfpPartKind *kind, const char **pop,
+                         guint32 *gid)
+{
+  LfpPart *part;
+
+  g_return_val_if_fail (index < nl_results_get_n_lfp_parts (r), NULL);
+  part = g_ptr_array_index (r->lfp_parts, index);
+  if (kind != NULL)
+    *kind = part->kind;
+  if (pop != NULL)
+    *pop = part->pop;
+  if (gid != NULL)
+    *gid = part->gid;
+  return part->data;
 }

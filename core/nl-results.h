@@ -83,6 +83,34 @@ const double   *nl_results_get_lfp          (NlResults     *r,
                                              guint         *n_electrodes,
                                              double        *dt_ms);
 
+/* Electrode positions (µm, x y z per electrode, n_electrodes × 3), taken over. */
+void            nl_results_set_lfp_electrodes (NlResults   *r,
+                                             double        *xyz,
+                                             guint          n_electrodes);
+const double   *nl_results_get_lfp_electrodes (NlResults   *r,
+                                             guint         *n_electrodes);
+
+/* The LFP's contributions (saveLFPPops, saveLFPCells): `kind` is NL_LFP_PART_POP with a
+ * population name or NL_LFP_PART_CELL with a gid; `data` has the total's shape (samples ×
+ * electrodes) and is taken over. */
+typedef enum {
+  NL_LFP_PART_POP,
+  NL_LFP_PART_CELL,
+} NlLfpPartKind;
+
+void            nl_results_add_lfp_part     (NlResults     *r,
+                                             NlLfpPartKind  kind,
+                                             const char    *pop,
+                                             guint32        gid,
+                                             double        *data);
+guint           nl_results_get_n_lfp_parts  (NlResults     *r);
+/* `pop` is NULL for a cell, `gid` G_MAXUINT32 for a population. */
+const double   *nl_results_get_lfp_part     (NlResults     *r,
+                                             guint          index,
+                                             NlLfpPartKind *kind,
+                                             const char   **pop,
+                                             guint32       *gid);
+
 /* Free-form facts about the run (netloom/NEURON versions, ranks, seeds, wall times, host,
  * the format a file came in): an object owned by the results. */
 JsonObject     *nl_results_get_meta         (NlResults     *r);

@@ -61,11 +61,46 @@ test_pops_and_traces (void)
   g_assert_cmpfloat (nl_results_get_trace_time (r, &n)[2], ==, 0.2);
 }
 
+static void
+test_lfp_parts (void)
+{
+  g_autoptr(NlResults) r = nl_results_new ();
+  double *xyz = g_new (double, 6), *pop = g_new0 (double, 4), *cell = g_new0 (double, 4);
+  NlLfpPartKind kind;
+  const char *name;
+  guint32 gid;
+  guint n;
+
+  g_assert_cmpuint (nl_results_get_n_lfp_parts (r), ==, 0);
+  g_assert_null (nl_results_get_lfp_electrodes (r, &n));
+  g_assert_cmpuint (n, ==, 0);
+  for (int i = 0; i < 6; i++)
+    xyz[i] = 10 * i;
+  nl_results_set_lfp_electrodes (r, xyz, 2);
+  g_assert_cmpfloat (nl_results_get_lfp_electrodes (r, &n)[5], ==, 50);
+  g_assert_cmpuint (n, ==, 2);
+
+  pop[3] = 1.5;
+  cell[1] = -2;
+  nl_results_add_lfp_part (r, NL_LFP_PART_POP, "E", 0, pop);
+  nl_results_add_lfp_part (r, NL_LFP_PART_CELL, NULL, 7, cell);
+  g_assert_cmpuint (nl_results_get_n_lfp_parts (r), ==, 2);
+  g_assert_cmpfloat (nl_results_get_lfp_part (r, 0, &kind, &name, &gid)[3], ==, 1.5);
+  g_assert_cmpint (kind, ==, NL_LFP_PART_POP);
+  g_assert_cmpstr (name, ==, "E");
+  g_assert_cmpuint (gid, ==, G_MAXUINT32);
+  g_assert_cmpfloat (nl_results_get_lfp_part (r, 1, &kind, &name, &gid)[1], ==, -2);
+  g_assert_cmpint (kind, ==, NL_LFP_PART_CELL);
+  g_assert_null (name);
+  g_assert_cmpuint (gid, ==, 7);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/results/spikes-sorted", test_spikes_sorted);
   g_test_add_func ("/results/pops-and-traces", test_pops_and_traces);
+  g_test_add_func ("/results/lfp-parts", test_lfp_parts);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #include "nl-window.h"
 
 #include <glib/gi18n.h>
+#include <nl-build.h>
 #include <nl-panel.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@ struct _NlWindow {
 
   NlSession       *session;
   GCancellable    *cancellable;
+  GCancellable    *build_cancellable;
   guint            busy;
   char            *last_error;
 };
@@ -293,6 +295,58 @@ open_default_panels (NlWindow *self)
     }
 }
 
+/* An edited model's network, built off the main thread; a newer edit cancels an older build. */
+static void
+build_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  NlBuildOptions opt = { 0 };
+  GError *error = NULL;
+  NlNetwork *net;
+
+  opt.cancellable = cancellable;
+  net = nl_build_network (data, &opt, NULL, &error);
+  if (net)
+    g_task_return_pointer (task, net, (GDestroyNotify) nl_network_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+build_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  NlWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  NlNetwork *net = g_task_propagate_pointer (G_TASK (result), &error);
+  NlSpec *spec = g_task_get_task_data (G_TASK (result));
+
+  self->busy--;
+  if (net && spec == nl_session_get_spec (self->session))
+    nl_session_set_network (self->session, net);
+  else if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+           && spec == nl_session_get_spec (self->session))
+    show_error (self, error->message);
+  g_clear_pointer (&net, nl_network_unref);
+  g_object_unref (self);
+}
+
+static void
+rebuild_network (NlWindow *self)
+{
+  NlSpec *spec = nl_session_get_spec (self->session);
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  g_autoptr(GTask) task = NULL;
+
+  g_cancellable_cancel (self->build_cancellable);
+  g_clear_object (&self->build_cancellable);
+  if (nl_spec_validate (spec, problems) > 0)
+    return;
+  self->build_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->build_cancellable, build_done, g_object_ref (self));
+  g_task_set_task_data (task, g_object_ref (spec), g_object_unref);
+  self->busy++;
+  g_task_run_in_thread (task, build_thread);
+}
+
 static void
 session_changed (NlSession *session, guint parts, NlWindow *self)
 {
@@ -315,6 +369,8 @@ session_changed (NlSession *session, guint parts, NlWindow *self)
     }
   if (adw_tab_view_get_n_pages (self->tabs) == 0)
     open_default_panels (self);
+  if (nl_session_get_spec (session) && !nl_session_get_network (session))
+    rebuild_network (self);
 }
 
 /* Opening ----------------------------------------------------------------------------------- */
@@ -523,6 +579,8 @@ nl_window_dispose (GObject *object)
   NlWindow *self = NL_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->build_cancellable);
+  g_clear_object (&self->build_cancellable);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);

@@ -101,6 +101,14 @@ nl_session_set_model (NlSession *self, NlSpec *spec, NlNetwork *network, GFile *
 }
 
 void
+nl_session_set_network (NlSession *self, NlNetwork *network)
+{
+  g_clear_pointer (&self->network, nl_network_unref);
+  self->network = network ? nl_network_ref (network) : NULL;
+  g_signal_emit (self, signals[CHANGED], 0, (guint) NL_SESSION_NETWORK);
+}
+
+void
 nl_session_set_results (NlSession *self, NlResults *results, GFile *file)
 {
   g_clear_pointer (&self->results, nl_results_unref);

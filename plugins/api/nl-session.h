@@ -39,6 +39,9 @@ void        nl_session_set_model      (NlSession     *self,
                                        NlSpec        *spec,
                                        NlNetwork     *network,
                                        GFile         *file);
+/* The network built from the current spec (after an edit). */
+void        nl_session_set_network    (NlSession     *self,
+                                       NlNetwork     *network);
 void        nl_session_set_results    (NlSession     *self,
                                        NlResults     *results,
                                        GFile         *file);

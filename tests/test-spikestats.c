@@ -387,6 +387,13 @@ test_edges (void)
   /* counts 1,1,1,1 in four windows: variance 0 */
   g_assert_true (nl_spike_fano (t, 4, 0.5, 4.5, 1, &f, NULL));
   g_assert_cmpfloat (f, ==, 0);
+  /* unsorted spikes are put in order; 2e9 windows of 1 ns cost no memory: counts 1,1,1,1,
+   * 0… → mean 2e-9, variance mean - mean², Fano 1 - mean */
+  {
+    const double tt[] = { 4, 1, 2.5, 2 };
+    g_assert_true (nl_spike_fano (tt, 4, 0, 2000, 1e-6, &f, NULL));
+    assert_rel (f, 1 - 2e-9, 1e-9);
+  }
   /* 0.3/0.1 is 2.9999999999999996 in doubles: still three whole windows */
   {
     guint nw;
@@ -782,6 +789,10 @@ test_json_bad (void)
     g_assert_no_error (error);
     g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
       json_node_get_object (n), "total"), "cells"), ==, NL_SPIKE_SYNC_MATRIX_MAX_CELLS + 1);
+    /* a declared cell count too large to list */
+    nl_results_set_n_cells (big, NL_SPIKE_MAX_CELLS + 1);
+    g_assert_null (nl_spike_analysis_json (big, "rates", NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   }
 }
 

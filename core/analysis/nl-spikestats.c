@@ -351,29 +351,56 @@ nl_spike_fano (const double *t,
                guint        *n_windows)
 {
   guint64 nw = whole_windows (t0_ms, t1_ms, window_ms);
-  g_autofree double *counts = NULL;
-  double mean = 0, var = 0;
+  g_autofree double *sorted = NULL;
+  guint64 counted = 0, nonempty = 0;
+  double mean, ss = 0;
 
   if (n_windows)
     *n_windows = (guint) MIN (nw, G_MAXUINT);
-  if (nw == 0 || nw > G_MAXUINT)
+  if (nw == 0)
     return FALSE;
-  counts = g_new0 (double, nw);
+  /* Only windows with spikes are visited (a tiny window over a long run must not cost an
+   * array of counts), so the spikes must be in order. */
+  for (guint64 k = 1; k < n; k++)
+    if (t[k] < t[k - 1])
+      {
+        sorted = g_memdup2 (t, sizeof (double) * n);
+        qsort (sorted, n, sizeof (double), cmp_double);
+        t = sorted;
+        break;
+      }
   for (guint64 k = 0; k < n; k++)
     {
       double x = (t[k] - t0_ms) / window_ms;
       if (x >= 0 && x < (double) nw)
-        counts[MIN ((guint64) x, nw - 1)]++;
+        counted++;
     }
-  for (guint64 k = 0; k < nw; k++)
-    mean += counts[k];
-  mean /= nw;
-  if (mean == 0)
+  mean = (double) counted / nw;
+  if (counted == 0)
     return FALSE;
-  for (guint64 k = 0; k < nw; k++)
-    var += (counts[k] - mean) * (counts[k] - mean);
-  var /= nw;
-  *fano = var / mean;
+  /* Σ (c - mean)² over the windows with spikes, and mean² for each empty one */
+  for (guint64 k = 0; k < n;)
+    {
+      double x = (t[k] - t0_ms) / window_ms, c = 0;
+      guint64 w;
+      if (!(x >= 0 && x < (double) nw))
+        {
+          k++;
+          continue;
+        }
+      w = MIN ((guint64) x, nw - 1);
+      for (; k < n; k++)
+        {
+          double y = (t[k] - t0_ms) / window_ms;
+          if (!(y >= 0 && y < (double) nw) || MIN ((guint64) y, nw - 1) != w)
+            break;
+          c++;
+        }
+      ss += (c - mean) * (c - mean);
+      nonempty++;
+    }
+  ss += (double) (nw - nonempty) * mean * mean;
+  *fano = ss / nw / mean;
   return TRUE;
 }
 
@@ -585,6 +612,14 @@ select_cells (NlResults                    *r,
       guint n_cells = nl_results_get_n_cells (r);
       guint32 max_gid = 0;
       g_ptr_array_add (s->pop_names, (gpointer) "all");
+      if (n_cells > NL_SPIKE_MAX_CELLS)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "the results declare %u cells without populations, more than the %u "
+                       "analysed without them; the file's cell count is probably wrong",
+                       n_cells, NL_SPIKE_MAX_CELLS);
+          return FALSE;
+        }
       for (guint64 k = 0; k < n_spikes; k++)
         max_gid = MAX (max_gid, g[k]);
       if (n_cells > 0 && (n_spikes == 0 || max_gid < n_cells))

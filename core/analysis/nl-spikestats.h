@@ -188,8 +188,12 @@ typedef struct {
   double              sync_max_tau;    /* sync: PySpike's max_tau, 0 none */
 } NlSpikeAnalysisOptions;
 
-/* The largest pairwise matrix `sync` prints. */
+/* The largest pairwise matrix `sync` prints. (`sync` compares every pair of trains: its time
+ * grows with cells² × spikes per cell, as PySpike's.) */
 #define NL_SPIKE_SYNC_MATRIX_MAX_CELLS 2000u
+/* Results without populations whose declared cell count is larger are refused
+ * (G_IO_ERROR_INVALID_DATA) rather than listed cell by cell. */
+#define NL_SPIKE_MAX_CELLS (1u << 26)
 
 /* Fills `opt` with the defaults above. */
 void      nl_spike_analysis_options_init (NlSpikeAnalysisOptions *opt);

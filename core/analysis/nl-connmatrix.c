@@ -276,9 +276,13 @@ nl_conn_matrix_new (NlNetwork                 *net,
       return NULL;
     }
 
+  /* only the sums the feature needs (a by-cell matrix can be hundreds of MB each); the
+   * counts become the values */
   count = g_new0 (double, (gsize) n_pre * n_post + 1);
-  wsum = g_new0 (double, (gsize) n_pre * n_post + 1);
-  dsum = g_new0 (double, (gsize) n_pre * n_post + 1);
+  if (opt->feature == NL_CONN_WEIGHT || opt->feature == NL_CONN_STRENGTH)
+    wsum = g_new0 (double, (gsize) n_pre * n_post + 1);
+  if (opt->feature == NL_CONN_DELAY)
+    dsum = g_new0 (double, (gsize) n_pre * n_post + 1);
   syn_ok = g_new0 (guint8, 65536);
   filter.syn_mechs = opt->syn_mechs;
   filter.syn_ok = syn_ok;
@@ -309,8 +313,10 @@ nl_conn_matrix_new (NlNetwork                 *net,
             continue;
           at = (gsize) row_of[conn.pre] * n_post + col_of[c];
           count[at] += 1;
-          wsum[at] += conn.weight;
-          dsum[at] += conn.delay;
+          if (wsum)
+            wsum[at] += conn.weight;
+          if (dsum)
+            dsum[at] += conn.delay;
         }
     }
   /* NetStim/VecStim → cell NetCons: each NetStim (one stimulus instance) is its own source */
@@ -336,8 +342,10 @@ nl_conn_matrix_new (NlNetwork                 *net,
             continue;
           at = (gsize) row_of_rule[st.rule] * n_post + col_of[conn.post];
           count[at] += 1;
-          wsum[at] += conn.weight;
-          dsum[at] += conn.delay;
+          if (wsum)
+            wsum[at] += conn.weight;
+          if (dsum)
+            dsum[at] += conn.delay;
         }
     }
 
@@ -346,7 +354,7 @@ nl_conn_matrix_new (NlNetwork                 *net,
   m->feature = opt->feature;
   m->n_pre = n_pre;
   m->n_post = n_post;
-  m->values = g_new0 (double, (gsize) n_pre * n_post + 1);
+  m->values = g_steal_pointer (&count);
   m->pre_labels = g_new0 (char *, n_pre + 1);
   m->post_labels = g_new0 (char *, n_post + 1);
   if (by_cell)
@@ -383,29 +391,29 @@ nl_conn_matrix_new (NlNetwork                 *net,
         /* a source has one NetStim per postsynaptic cell */
         double nq = by_cell ? 1 : g_array_index (pre, Group, i).pop >= 0
                                   ? g_array_index (pre, Group, i).n_cells : np;
-        double v = 0;
+        double n = m->values[at], v = 0;
         switch (opt->feature)
           {
           case NL_CONN_WEIGHT:
-            v = count[at] > 0 ? wsum[at] / count[at] : 0;
+            v = n > 0 ? wsum[at] / n : 0;
             break;
           case NL_CONN_DELAY:
-            v = count[at] > 0 ? dsum[at] / count[at] : 0;
+            v = n > 0 ? dsum[at] / n : 0;
             break;
           case NL_CONN_NUM_CONNS:
-            v = count[at];
+            v = n;
             break;
           case NL_CONN_PROBABILITY:
-            v = nq * np > 0 ? count[at] / (nq * np) : 0;
+            v = nq * np > 0 ? n / (nq * np) : 0;
             break;
           case NL_CONN_STRENGTH:
-            v = nq * np > 0 ? count[at] / (nq * np) * wsum[at] : 0;
+            v = nq * np > 0 ? n / (nq * np) * wsum[at] : 0;
             break;
           case NL_CONN_CONVERGENCE:
-            v = np > 0 ? count[at] / np : 0;
+            v = np > 0 ? n / np : 0;
             break;
           case NL_CONN_DIVERGENCE:
-            v = nq > 0 ? count[at] / nq : 0;
+            v = nq > 0 ? n / nq : 0;
             break;
           }
         m->values[at] = v;

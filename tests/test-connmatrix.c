@@ -274,6 +274,9 @@ test_features_by_name (void)
   g_clear_error (&error);
   g_assert_false (nl_conn_feature_from_name ("zzzzzzzz", &f, &error));
   g_assert_nonnull (strstr (error->message, "expected one of"));
+  g_clear_error (&error);
+  g_assert_false (nl_conn_feature_from_name (NULL, &f, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
 static void
@@ -302,6 +305,47 @@ test_bad_options (void)
     }
 }
 
+/* A by-cell matrix over NL_CONN_MATRIX_MAX_ENTRIES is refused before anything is allocated;
+ * by population the same network is fine. */
+static void
+test_too_large (void)
+{
+  const char *model =
+    "{\"netParams\": {\"popParams\": {\"S\": {\"cellModel\": \"NetStim\", \"numCells\": 5001, \"rate\": 1}}}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load_from_data (model, -1, NULL, &error);
+  g_autoptr(NlNetwork) net = NULL;
+  g_autoptr(NlConnMatrix) pop = NULL;
+  NlConnMatrixOptions opt = { NL_CONN_GROUP_CELL, NL_CONN_NUM_CONNS, NULL, NULL, FALSE, FALSE, NULL };
+
+  g_assert_no_error (error);
+  net = nl_build_network (spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (nl_conn_matrix_new (net, &opt, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "5001 × 5001"));
+  g_clear_error (&error);
+  opt.group_by = NL_CONN_GROUP_POP;
+  pop = nl_conn_matrix_new (net, &opt, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pop->n_pre, ==, 1);
+  g_assert_cmpfloat (pop->values[0], ==, 0);
+}
+
+/* A stream that fails: the writer returns its error. */
+static void
+test_csv_write_error (void)
+{
+  g_autoptr(NlNetwork) net = build_net ();
+  g_autoptr(NlConnMatrix) m = matrix (net, NL_CONN_GROUP_POP, NL_CONN_NUM_CONNS);
+  g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (mem, NULL, NULL);
+  g_assert_false (nl_conn_matrix_write_csv (m, mem, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+}
+
 /* plotConn's defaults (opt NULL): strength by population, sources included. */
 static void
 test_defaults (void)
@@ -327,5 +371,7 @@ main (int argc, char **argv)
   g_test_add_func ("/connmatrix/features-by-name", test_features_by_name);
   g_test_add_func ("/connmatrix/bad-options", test_bad_options);
   g_test_add_func ("/connmatrix/defaults", test_defaults);
+  g_test_add_func ("/connmatrix/too-large", test_too_large);
+  g_test_add_func ("/connmatrix/csv-write-error", test_csv_write_error);
   return g_test_run ();
 }

@@ -583,6 +583,11 @@ test_json (void)
       text = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (mem));
       g_assert_true (g_str_has_prefix (text, "bin_start_ms,all\n0.0,28.571428571428573\n7.0,57.142857142857146\n"));
       g_assert_false (nl_spike_hist_write_csv (n1, mem, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+      /* a stream that fails */
+      g_assert_false (nl_spike_hist_write_csv (n3, mem, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
     }
     /* counts per population */
     opt.counts = TRUE;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <nl-spikestats.h>
+#include <nl-results-read.h>
 
 #include "nl-testutil.h"
 
@@ -801,6 +802,78 @@ test_json_bad (void)
   }
 }
 
+/* NetPyNE's own tut5 run: per-population spike counts and mean rates as its summary has them
+ * (spikes / cells / 1 s), and a rate histogram whose mean is the population rate. */
+static void
+test_tut5 (void)
+{
+  g_autofree char *data = nl_test_shared_file ("reference/netpyne/tut5/tut5_data.json.gz");
+  g_autofree char *sum = NULL;
+  g_autoptr(JsonParser) p = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlResults) r = NULL;
+  g_autoptr(JsonNode) rates = NULL, hist = NULL;
+  JsonObject *want, *got, *pops;
+  g_autoptr(GList) names = NULL;
+  NlSpikeAnalysisOptions opt;
+
+  if (!data)
+    return;
+  sum = nl_test_shared_file ("reference/netpyne/tut5/tut5_summary.json");
+  p = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (p, sum, &error));
+  want = json_node_get_object (json_parser_get_root (p));
+  r = nl_results_read (data, &error);
+  g_assert_no_error (error);
+  rates = nl_spike_analysis_json (r, "rates", NULL, &error);
+  g_assert_no_error (error);
+  got = json_node_get_object (rates);
+  g_assert_cmpfloat (json_object_get_double_member (got, "t1_ms"), ==,
+                     json_object_get_double_member (want, "duration_ms"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (got, "total"), "spikes"), ==,
+                   json_object_get_int_member (want, "totalSpikes"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (got, "total"), "cells"), ==,
+                   json_object_get_int_member (want, "numCells"));
+  pops = json_object_get_object_member (want, "pops");
+  names = json_object_get_members (pops);
+  g_assert_cmpuint (g_list_length (names), ==, 6);
+  for (GList *l = names; l; l = l->next)
+    {
+      JsonObject *w = json_object_get_object_member (pops, l->data);
+      JsonObject *g = json_object_get_object_member (json_object_get_object_member (got, "pops"), l->data);
+      g_assert_cmpint (json_object_get_int_member (g, "cells"), ==, json_object_get_int_member (w, "numCells"));
+      g_assert_cmpint (json_object_get_int_member (g, "spikes"), ==, json_object_get_int_member (w, "spikes"));
+      assert_rel (json_object_get_double_member (g, "rate_hz"), json_object_get_double_member (w, "meanRateHz"), REL);
+    }
+  /* 1 ms bins over [0, 1000): 999 bins (numpy.arange), whose mean rate is the rate of the
+   * spikes before 999 ms */
+  nl_spike_analysis_options_init (&opt);
+  opt.bin_ms = 1;
+  opt.pops = (const char *const[]) { "E2", NULL };
+  hist = nl_spike_analysis_json (r, "spikehist", &opt, &error);
+  g_assert_no_error (error);
+  {
+    JsonArray *h = json_object_get_array_member (json_node_get_object (hist), "total");
+    const double *t = nl_results_get_spike_times (r);
+    const guint32 *gid = nl_results_get_spike_gids (r);
+    double total = 0;
+    guint64 n = 0;
+    int e2 = -1;
+    for (guint i = 0; i < nl_results_get_n_pops (r); i++)
+      if (g_str_equal (nl_results_get_pop_name (r, i), "E2"))
+        e2 = (int) i;
+    g_assert_cmpint (e2, >=, 0);
+    for (guint64 k = 0; k < nl_results_get_n_spikes (r); k++)
+      if (nl_results_find_pop_of_gid (r, gid[k]) == e2 && t[k] <= 999)
+        n++;
+    g_assert_cmpuint (json_array_get_length (h), ==, 999);
+    for (guint k = 0; k < 999; k++)
+      total += json_array_get_double_element (h, k);
+    /* Σ rate = spikes · 1000 / 50 cells */
+    assert_rel (total, n * 1000.0 / 50, 1e-12);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -816,5 +889,6 @@ main (int argc, char **argv)
   g_test_add_func ("/spikestats/json", test_json);
   g_test_add_func ("/spikestats/json-selection", test_json_selection);
   g_test_add_func ("/spikestats/json-bad", test_json_bad);
+  g_test_add_func ("/spikestats/tut5", test_tut5);
   return g_test_run ();
 }

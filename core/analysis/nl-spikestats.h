@@ -71,7 +71,7 @@ double   nl_spike_trains_rates    (const NlSpikeTrains *st,
  * are t0 + k·bin for t0 + k·bin < t1, so there is one bin fewer than edges, every bin is
  * [e_k, e_k+1) except the last, which also holds a spike at its upper edge, and spikes
  * after the last edge are not counted (e.g. [0, 2000) with 5 ms bins: 399 bins, the last
- * one [1990, 1995]). Fewer than two edges (a window shorter than two bins): 0 bins, a
+ * one [1990, 1995]). Fewer than two edges (a window of at most one bin): 0 bins, a
  * defined empty histogram. Returns the bin count and the n_bins + 1 edges; errors
  * (G_IO_ERROR_INVALID_ARGUMENT) for a bin size that is not finite and positive, or one
  * giving more than NL_SPIKE_HIST_MAX_BINS bins. */
@@ -120,8 +120,9 @@ gboolean nl_spike_isicv           (const double   *t,
 
 /* Fano factor: variance (ddof 0) over mean of the spike counts in consecutive windows
  * [t0 + kW, t0 + (k+1)W), k < floor((t1 - t0)/W) (a shorter tail is left out; the
- * division is rounded up when within 1e-9 of the next integer). `t` may be any train or
- * the pooled spikes of a population. FALSE (undefined) when there is no whole window or no
+ * division is rounded up when within 1e-9 of the next integer). `t` (sorted or not) may be
+ * one train or the pooled spikes of a population; only windows with spikes are visited, so
+ * tiny windows cost no memory. FALSE (undefined) when there is no whole window or no
  * spike in them. `n_windows` (may be NULL) gets the number of windows. */
 gboolean nl_spike_fano            (const double   *t,
                                    guint64         n,

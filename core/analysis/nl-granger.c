@@ -132,10 +132,49 @@ lu_solve (const double *A, const double *B, double *X, guint L)
 
 /* ---- Morf's lattice -------------------------------------------------------------------- */
 
+/* Σ_t u[t]·v[t] with four partial sums (the compiler may not reorder a double sum). */
+static double
+dot (const double *restrict u, const double *restrict v, gsize n)
+{
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  gsize t = 0;
+
+  for (; t + 4 <= n; t += 4)
+    {
+      s0 += u[t] * v[t];
+      s1 += u[t + 1] * v[t + 1];
+      s2 += u[t + 2] * v[t + 2];
+      s3 += u[t + 3] * v[t + 3];
+    }
+  for (; t < n; t++)
+    s0 += u[t] * v[t];
+  return (s0 + s1) + (s2 + s3);
+}
+
+static void
+axpy (double *restrict y, const double *restrict x, double a, gsize n)
+{
+  for (gsize t = 0; t < n; t++)
+    y[t] += a * x[t];
+}
+
+/* y += a·x + b·z: two channels per pass over y. */
+static void
+axpy2 (double *restrict y, const double *restrict x, double a, const double *restrict z,
+       double b, gsize n)
+{
+  for (gsize t = 0; t < n; t++)
+    y[t] += a * x[t] + b * z[t];
+}
+
+/* Samples per block of the error pass: the block's errors stay in the cache. */
+#define BLOCK 1024
+
 /* Forward and backward prediction-error covariances of the current lattice filters a_0 … a_{k−1}
- * and b_0 … b_{k−1} over the data x (n samples × L, sample-major):
+ * and b_0 … b_{k−1} over the data x (L channels × n samples, channel-major):
  *   ef_t = Σ_i a_i x_{t−i},  eb_t = Σ_i b_{k−1−i} x_{t−1−i},  t = k … n−1,
- *   pf = Σ ef efᵀ, pb = Σ eb ebᵀ, pfb = Σ ef ebᵀ. */
+ *   pf = Σ ef efᵀ, pb = Σ eb ebᵀ, pfb = Σ ef ebᵀ.
+ * `ef` and `eb` are L × BLOCK scratch. */
 static void
 error_covariances (const double *x, gsize n, guint L, const double *a, const double *b,
                    guint k, double *pf, double *pb, double *pfb, double *ef, double *eb)
@@ -145,28 +184,45 @@ error_covariances (const double *x, gsize n, guint L, const double *a, const dou
   memset (pf, 0, sizeof (double) * LL);
   memset (pb, 0, sizeof (double) * LL);
   memset (pfb, 0, sizeof (double) * LL);
-  for (gsize t = k; t < n; t++)
+  for (gsize t0 = k; t0 < n; t0 += BLOCK)
     {
-      memset (ef, 0, sizeof (double) * L);
-      memset (eb, 0, sizeof (double) * L);
+      gsize len = MIN (BLOCK, n - t0);
+
+      memset (ef, 0, sizeof (double) * L * BLOCK);
+      memset (eb, 0, sizeof (double) * L * BLOCK);
       for (guint i = 0; i < k; i++)
         {
           const double *ai = a + (gsize) i * LL, *bi = b + (gsize) (k - 1 - i) * LL;
-          const double *xf = x + (t - i) * L, *xb = x + (t - 1 - i) * L;
 
           for (guint r = 0; r < L; r++)
-            for (guint c = 0; c < L; c++)
-              {
-                ef[r] += ai[r * L + c] * xf[c];
-                eb[r] += bi[r * L + c] * xb[c];
-              }
+            {
+              double *efr = ef + (gsize) r * BLOCK, *ebr = eb + (gsize) r * BLOCK;
+              guint c = 0;
+
+              for (; c + 1 < L; c += 2)
+                {
+                  const double *xc = x + (gsize) c * n + t0, *xd = xc + n;
+
+                  axpy2 (efr, xc - i, ai[r * L + c], xd - i, ai[r * L + c + 1], len);
+                  axpy2 (ebr, xc - 1 - i, bi[r * L + c], xd - 1 - i, bi[r * L + c + 1], len);
+                }
+              if (c < L)
+                {
+                  const double *xc = x + (gsize) c * n + t0;
+
+                  axpy (efr, xc - i, ai[r * L + c], len);
+                  axpy (ebr, xc - 1 - i, bi[r * L + c], len);
+                }
+            }
         }
       for (guint r = 0; r < L; r++)
         for (guint c = 0; c < L; c++)
           {
-            pf[r * L + c] += ef[r] * ef[c];
-            pb[r * L + c] += eb[r] * eb[c];
-            pfb[r * L + c] += ef[r] * eb[c];
+            const double *efr = ef + (gsize) r * BLOCK, *ebr = eb + (gsize) r * BLOCK;
+
+            pf[r * L + c] += dot (efr, ef + (gsize) c * BLOCK, len);
+            pb[r * L + c] += dot (ebr, eb + (gsize) c * BLOCK, len);
+            pfb[r * L + c] += dot (efr, eb + (gsize) c * BLOCK, len);
           }
     }
 }
@@ -181,7 +237,7 @@ not_positive_definite (GError **error, const char *what, guint stage)
   return FALSE;
 }
 
-/* The lattice proper on x (n × L, sample-major, already checked). */
+/* The lattice proper on x (L × n, channel-major, already checked). */
 static gboolean
 morf (const double *x, gsize n, guint L, guint p, double *coef, double *noise_cov,
       GError **error)
@@ -191,31 +247,25 @@ morf (const double *x, gsize n, guint L, guint p, double *coef, double *noise_co
   g_autofree double *b = g_new0 (double, (gsize) (p + 1) * LL);
   g_autofree double *na = g_new0 (double, (gsize) (p + 1) * LL);
   g_autofree double *nb = g_new0 (double, (gsize) (p + 1) * LL);
-  g_autofree double *w = g_new0 (double, 16 * LL + 2 * L);
+  g_autofree double *w = g_new0 (double, 16 * LL + 2 * (gsize) L * BLOCK);
   double *pf = w, *pb = w + LL, *pfb = w + 2 * LL, *Lpf = w + 3 * LL, *Lpb = w + 4 * LL;
   double *ck = w + 5 * LL, *T = w + 6 * LL, *U = w + 7 * LL, *Ef = w + 8 * LL;
   double *Eb = w + 9 * LL, *Lf = w + 10 * LL, *Lb = w + 11 * LL, *En = w + 12 * LL;
   double *tmp = w + 13 * LL, *tmp2 = w + 14 * LL, *Ln = w + 15 * LL;
-  double *ef = w + 16 * LL, *eb = ef + L;
+  double *ef = w + 16 * LL, *eb = ef + (gsize) L * BLOCK;
 
   /* Stage 0: a_0 and b_0 whiten x_t (t ≥ 1) and x_{t−1}. bsmart scales the lag covariances
    * by (n − 1) before the Cholesky factor; a common scale of every a_i and b_i cancels in the
    * reflection coefficients and in A_k = a_0⁻¹ a_k, so it is kept only for fidelity. */
-  memset (pf, 0, sizeof (double) * LL);
-  memset (pb, 0, sizeof (double) * LL);
-  memset (En, 0, sizeof (double) * LL);
-  for (gsize t = 0; t < n; t++)
-    for (guint r = 0; r < L; r++)
-      for (guint c = 0; c < L; c++)
-        {
-          double v = x[t * L + r] * x[t * L + c];
+  for (guint r = 0; r < L; r++)
+    for (guint c = 0; c < L; c++)
+      {
+        const double *xr = x + (gsize) r * n, *xc = x + (gsize) c * n;
 
-          En[r * L + c] += v;
-          if (t >= 1)
-            pf[r * L + c] += v;
-          if (t + 1 < n)
-            pb[r * L + c] += v;
-        }
+        pf[r * L + c] = dot (xr + 1, xc + 1, n - 1);
+        pb[r * L + c] = dot (xr, xc, n - 1);
+        En[r * L + c] = pb[r * L + c] + xr[n - 1] * xc[n - 1];
+      }
   for (guint i = 0; i < LL; i++)
     {
       pf[i] *= (double) (n - 1);
@@ -315,7 +365,7 @@ nl_mvar_free (NlMvar *m)
   g_free (m);
 }
 
-/* Checks the data and copies it sample-major, demeaned when asked. */
+/* Checks the data and copies it channel-major, demeaned when asked. */
 static double *
 prepare (const double *const *channels, guint L, gsize n, guint order, gboolean demean,
          GError **error)
@@ -386,7 +436,7 @@ prepare (const double *const *channels, guint L, gsize n, guint order, gboolean 
           mean /= (double) n;
         }
       for (gsize t = 0; t < n; t++)
-        x[t * L + c] = s[t] - mean;
+        x[(gsize) c * n + t] = s[t] - mean;
     }
   return x;
 }

@@ -455,6 +455,57 @@ test_bin_spikes (void)
   g_assert_null (y);
 }
 
+static void
+test_bin_pops (void)
+{
+  g_autoptr(NlResults) r = nl_results_new ();
+  const guint32 ga[] = { 0, 2 }, gb[] = { 1 };
+  const double in_t[] = { 1, 2, 6, 7, 8, 12, 14 };
+  const guint32 in_g[] = { 0, 1, 2, 1, 0, 2, 1 };
+  double *t = g_memdup2 (in_t, sizeof in_t);
+  guint32 *g = g_memdup2 (in_g, sizeof in_g);
+  g_autofree double *x = NULL;
+  g_autofree double *y = NULL;
+  GError *error = NULL;
+  double fs;
+  gsize n;
+
+  nl_results_add_pop (r, "Exc", ga, 2);
+  nl_results_add_pop (r, "Inh", gb, 1);
+  nl_results_set_spikes (r, t, g, 7);
+
+  /* No duration: up to the latest spike (14 ms): edges 0, 5, 10 → bins [0,5) [5,10]. */
+  g_assert_true (nl_granger_bin_pops (r, "Exc", "Inh", 0, NAN, 5, &x, &y, &n, &fs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpfloat (fs, ==, 200);
+  g_assert_cmpfloat (x[0], ==, 1);   /* 1 */
+  g_assert_cmpfloat (x[1], ==, 2);   /* 6, 8; 12 is past the last edge */
+  g_assert_cmpfloat (y[0], ==, 1);   /* 2 */
+  g_assert_cmpfloat (y[1], ==, 1);   /* 7 */
+  g_clear_pointer (&x, g_free);
+  g_clear_pointer (&y, g_free);
+
+  /* With a duration (NetPyNE's [0, simConfig.duration]): edges 0 … 15, 3 bins. */
+  nl_results_set_duration (r, 20);
+  g_assert_true (nl_granger_bin_pops (r, "Inh", "Exc", 0, NAN, 5, &x, &y, &n, &fs, &error));
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpfloat (x[2], ==, 1);   /* 14 */
+  g_assert_cmpfloat (y[2], ==, 1);   /* 12 */
+  g_clear_pointer (&x, g_free);
+  g_clear_pointer (&y, g_free);
+
+  g_assert_false (nl_granger_bin_pops (r, "exc", "Inh", 0, NAN, 5, &x, &y, &n, &fs, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "no population \"exc\" in the results; did you mean \"Exc\"?");
+  g_clear_error (&error);
+  g_assert_false (nl_granger_bin_pops (r, "Exc", "Stim", 0, NAN, 5, &x, &y, &n, &fs, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "no population \"Stim\" in the results (it has \"Exc\", \"Inh\")");
+  g_clear_error (&error);
+  g_assert_null (x);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -466,5 +517,6 @@ main (int argc, char **argv)
   g_test_add_func ("/granger/pairwise", test_pairwise);
   g_test_add_func ("/granger/bad-input", test_bad_input);
   g_test_add_func ("/granger/bin-spikes", test_bin_spikes);
+  g_test_add_func ("/granger/bin-pops", test_bin_pops);
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 
 #include "nl-granger.h"
 #include "nl-nte.h"
+#include "nl-suggest.h"
 
 #include <complex.h>
 #include <gio/gio.h>
@@ -739,4 +740,78 @@ nl_granger_bin_spikes (const double *t1,
   if (fs)
     *fs = 1000.0 / bin_ms;
   return TRUE;
+}
+
+/* Index of population `name`, or -1 with an error. */
+static int
+find_pop (NlResults *r, const char *name, GError **error)
+{
+  guint np = nl_results_get_n_pops (r);
+  g_autofree const char **names = g_new0 (const char *, np + 1);
+  const char *guess;
+
+  for (guint i = 0; i < np; i++)
+    {
+      names[i] = nl_results_get_pop_name (r, i);
+      if (name && g_strcmp0 (names[i], name) == 0)
+        return (int) i;
+    }
+  guess = name ? nl_suggest (name, names, np) : NULL;
+  if (guess)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "no population \"%s\" in the results; did you mean \"%s\"?", name, guess);
+  else
+    {
+      g_autofree char *all = g_strjoinv ("\", \"", (char **) names);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "no population \"%s\" in the results%s%s%s", name ? name : "(null)",
+                   np ? " (it has \"" : " (it has none)", np ? all : "", np ? "\")" : "");
+    }
+  return -1;
+}
+
+gboolean
+nl_granger_bin_pops (NlResults   *results,
+                     const char  *pop1,
+                     const char  *pop2,
+                     double       t_start,
+                     double       t_stop,
+                     double       bin_ms,
+                     double     **x,
+                     double     **y,
+                     gsize       *n,
+                     double      *fs,
+                     GError     **error)
+{
+  int p1, p2;
+  guint64 ns;
+  const double *t;
+  const guint32 *gid;
+  g_autoptr(GArray) t1 = NULL;
+  g_autoptr(GArray) t2 = NULL;
+
+  g_return_val_if_fail (results != NULL, FALSE);
+  if ((p1 = find_pop (results, pop1, error)) < 0 || (p2 = find_pop (results, pop2, error)) < 0)
+    return FALSE;
+  ns = nl_results_get_n_spikes (results);
+  t = nl_results_get_spike_times (results);
+  gid = nl_results_get_spike_gids (results);
+  t1 = g_array_new (FALSE, FALSE, sizeof (double));
+  t2 = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint64 i = 0; i < ns; i++)
+    {
+      int p = nl_results_find_pop_of_gid (results, gid[i]);
+
+      /* The same population twice is allowed: both signals get its spikes. */
+      if (p == p1)
+        g_array_append_val (t1, t[i]);
+      if (p == p2)
+        g_array_append_val (t2, t[i]);
+    }
+  if (isnan (t_stop) && isfinite (nl_results_get_duration (results)))
+    t_stop = nl_results_get_duration (results);
+  return nl_granger_bin_spikes ((const double *) t1->data, t1->len,
+                                (const double *) t2->data, t2->len,
+                                t_start, t_stop, bin_ms, x, y, n, fs, error);
 }

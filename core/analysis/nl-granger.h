@@ -28,6 +28,7 @@
 #pragma once
 
 #include <glib.h>
+#include "nl-results.h"
 
 G_BEGIN_DECLS
 
@@ -119,6 +120,22 @@ gboolean   nl_granger_bin_spikes    (const double           *t1,
                                      gsize                   n1,
                                      const double           *t2,
                                      gsize                   n2,
+                                     double                  t_start,
+                                     double                  t_stop,
+                                     double                  bin_ms,
+                                     double                **x,
+                                     double                **y,
+                                     gsize                  *n,
+                                     double                 *fs,
+                                     GError                **error);
+
+/* The same from two populations of a results set (spikes of every cell of each; NetPyNE's
+ * NetStim inputs recorded in simData['stims'] are not part of NlResults and are left out).
+ * t_stop = NAN means NetPyNE's default: the results' duration when known, else the latest
+ * spike of the two. An unknown population is an error naming it, with a "did you mean". */
+gboolean   nl_granger_bin_pops      (NlResults              *results,
+                                     const char             *pop1,
+                                     const char             *pop2,
                                      double                  t_start,
                                      double                  t_stop,
                                      double                  bin_ms,

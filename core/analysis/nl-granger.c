@@ -379,6 +379,12 @@ prepare (const double *const *channels, guint L, gsize n, guint order, gboolean 
                    "autoregressive fit: no channels given");
       return NULL;
     }
+  if (L > NL_MVAR_MAX_CHANNELS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "autoregressive fit: %u channels, more than %u", L, NL_MVAR_MAX_CHANNELS);
+      return NULL;
+    }
   if (order == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

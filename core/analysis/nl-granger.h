@@ -36,6 +36,8 @@ G_BEGIN_DECLS
 #define NL_GRANGER_DEFAULT_BIN_MS 5.0    /* NetPyNE's plotGranger binSize */
 /* Frequencies 0 … fs/2: an fs giving more than this many is refused. */
 #define NL_GRANGER_MAX_FREQS      10000000u
+/* An autoregressive fit of more channels than this is refused. */
+#define NL_MVAR_MAX_CHANNELS      1024u
 
 /* An autoregressive model of L channels: x_t + Σ_{k=1..order} A_k x_{t−k} = e_t. */
 typedef struct {
@@ -68,9 +70,10 @@ typedef struct {
 
 void       nl_granger_options_init  (NlGrangerOptions       *opts);
 
-/* Morf's lattice fit of `channels` (n_channels arrays of n_samples values). Errors
- * (G_IO_ERROR_INVALID_ARGUMENT) name what is wrong: no channels, order 0, too few samples for
- * the order (n_samples must exceed (L + 1)·order), a NaN/Inf sample (channel and index), a
+/* Morf's lattice fit of `channels` (n_channels arrays of n_samples values), demeaned first
+ * when asked. Errors name what is wrong: G_IO_ERROR_INVALID_ARGUMENT for no channels or more
+ * than NL_MVAR_MAX_CHANNELS, order 0, too few samples for the order (n_samples must exceed
+ * (L + 1)·order); G_IO_ERROR_INVALID_DATA for a NaN/Inf sample (channel and index), a
  * constant channel, or channels so dependent that the lattice's covariances are not positive
  * definite. Free with nl_mvar_free. */
 NlMvar    *nl_mvar_fit              (const double *const    *channels,

@@ -1,6 +1,5 @@
 /* nl-test-csv.h — reading the numeric CSV files of the analysis reference data in tests.
- * Lines whose first field is not a number (headers, '#' comments) are skipped; fields that are
- * not numbers (a case name) read as NAN. */
+ * Lines with a field that is not a number (headers, notes, '#' comments) are skipped. */
 #pragma once
 
 #include <glib.h>
@@ -29,12 +28,12 @@ nl_test_read_csv (const char *path, gsize *rows, gsize *cols)
         continue;
       f = g_strsplit (*l, ",", -1);
       nf = g_strv_length (f);
-      /* A row is numeric when one of its fields is (the first may be a name). */
-      gboolean numeric = FALSE;
-      for (guint i = 0; i < nf && !numeric; i++)
+      /* A row is numeric when all its fields are (headers and notes are not). */
+      gboolean numeric = TRUE;
+      for (guint i = 0; i < nf && numeric; i++)
         {
           g_ascii_strtod (f[i], &end);
-          numeric = end != f[i] && *end == '\0' && g_ascii_isalpha (f[i][0]) == FALSE;
+          numeric = end != f[i] && *end == '\0';
         }
       if (!numeric)
         continue;
@@ -43,9 +42,7 @@ nl_test_read_csv (const char *path, gsize *rows, gsize *cols)
       g_assert_cmpuint (nf, ==, *cols);
       for (guint i = 0; i < nf; i++)
         {
-          double d = g_ascii_strtod (f[i], &end);
-          if (end == f[i] || *end != '\0')
-            d = NAN;
+          double d = g_ascii_strtod (f[i], NULL);
           g_array_append_val (v, d);
         }
       (*rows)++;

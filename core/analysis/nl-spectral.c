@@ -564,6 +564,14 @@ nl_morlet_kernel (double fs, double freq, double width, gsize *len, GError **err
   return k;
 }
 
+/* ---- the Morlet engine ----------------------------------------------------------------
+ *
+ * MorletVec convolves the whole signal with each wavelet by FFT (scipy's fftconvolve). Here
+ * the convolution is by overlap-save blocks instead: a wavelet of L samples is applied in
+ * blocks of B >= 4L samples (a power of two), so short wavelets use short, cache-friendly
+ * transforms, and the blocks' spectra are computed once for all the wavelets that share B.
+ * Long wavelets whose blocks would cover the signal anyway use a single block. */
+
 /* The smallest length >= n whose only prime factors are 2, 3, 5, 7 (FFTW is fast there). */
 static gsize
 fast_fft_len (gsize n)
@@ -579,54 +587,139 @@ fast_fft_len (gsize n)
     }
 }
 
+#define MORLET_MIN_BLOCK 1024
+
+/* The block length for a wavelet of len samples; 0 when one block of the whole signal. */
+static gsize
+block_len (gsize len, gsize n)
+{
+  gsize b = MORLET_MIN_BLOCK;
+
+  while (b < 4 * len)
+    b *= 2;
+  return b >= n + len - 1 ? 0 : b;
+}
+
+/* Wavelets sharing a block length. Output sample i of block k is the circular convolution's
+ * sample D + (i − k·H) with the block starting at signal sample k·H − D; D and H suit every
+ * wavelet of at most lmax samples rotated by ceil(len/2) (see morlet_one). */
 typedef struct {
-  const double *freqs;
-  gsize         n_freqs, n, M;
+  gsize         B, H, D, n_blocks, half;
+  fftw_complex *spectra;  /* n_blocks × (B/2 + 1): the r2c spectra of the signal's blocks */
+  fftw_plan     fwd, bwd; /* in-place c2c plans of length B */
+  gsize        *members;  /* frequency indices */
+  gsize         n_members;
+} MorletGroup;
+
+typedef struct {
+  const double *sig;      /* the detrended signal, n samples */
+  gsize         n;
   double        fs;
   MorletShape  *shapes;
-  fftw_complex *sig;      /* r2c spectrum of the detrended, zero-padded signal, M/2+1 */
-  fftw_plan     fwd, bwd; /* in-place c2c plans of length M */
   double       *tfr;      /* n_freqs × n, or NULL */
   double       *psd;      /* n_freqs, or NULL */
+  MorletGroup  *group;
   gint          next;
 } MorletJob;
 
-static void
-morlet_one (MorletJob *job, gsize j, fftw_complex *buf)
+static gboolean
+group_init (MorletGroup *g, const MorletJob *job, gsize B, gsize lmax)
 {
+  double *in;
+  fftw_complex *out;
+  fftw_plan r2c;
+
+  if (B == 0)
+    B = fast_fft_len (job->n + lmax - 1);
+  if (B > (gsize) G_MAXINT)
+    return FALSE;
+  g->B = B;
+  g->half = B / 2 + 1;
+  g->H = B - lmax + 1;
+  g->D = lmax / 2 - 1;
+  g->n_blocks = (job->n + g->H - 1) / g->H;
+  g->spectra = g_try_malloc_n (g->n_blocks, g->half * sizeof (fftw_complex));
+  if (!g->spectra)
+    return FALSE;
+
+  in = fftw_alloc_real (B);
+  out = fftw_alloc_complex (B);
+  g_mutex_lock (&plan_lock);
+  r2c = fftw_plan_dft_r2c_1d ((int) B, in, out, FFTW_ESTIMATE);
+  g->fwd = fftw_plan_dft_1d ((int) B, out, out, FFTW_FORWARD, FFTW_ESTIMATE);
+  g->bwd = fftw_plan_dft_1d ((int) B, out, out, FFTW_BACKWARD, FFTW_ESTIMATE);
+  g_mutex_unlock (&plan_lock);
+  for (gsize k = 0; k < g->n_blocks; k++)
+    {
+      gint64 q0 = (gint64) (k * g->H) - (gint64) g->D;
+      for (gsize m = 0; m < B; m++)
+        {
+          gint64 q = q0 + (gint64) m;
+          in[m] = q >= 0 && q < (gint64) job->n ? job->sig[q] : 0;
+        }
+      fftw_execute (r2c);
+      memcpy (g->spectra + k * g->half, out, g->half * sizeof (fftw_complex));
+    }
+  plan_destroy (r2c);
+  fftw_free (in);
+  fftw_free (out);
+  return TRUE;
+}
+
+static void
+group_clear (MorletGroup *g)
+{
+  plan_destroy (g->fwd);
+  plan_destroy (g->bwd);
+  g_free (g->spectra);
+  g_free (g->members);
+}
+
+static void
+morlet_one (MorletJob *job, gsize j, fftw_complex *kern, fftw_complex *buf)
+{
+  const MorletGroup *g = job->group;
   const MorletShape *m = &job->shapes[j];
-  gsize M = job->M, half = M / 2, lower = (m->len + 1) / 2;
-  double inv_m = 1.0 / M, sum = 0;
+  gsize B = g->B, lower = (m->len + 1) / 2;
+  /* (2·|y/B|/fs)² without a square root: FFTW's inverse is unnormalised. */
+  double scale = 4.0 / ((job->fs * (double) B) * (job->fs * (double) B)), sum = 0;
   double *row = job->tfr ? job->tfr + j * job->n : NULL;
 
-  /* The wavelet, rotated so the circular convolution's sample i is MorletVec's sample i:
-   * full convolution sample i + ceil(len/2). M >= n + ceil(len/2) keeps wrap-around out. */
-  memset (buf, 0, M * sizeof (fftw_complex));
+  /* The wavelet rotated by ceil(len/2), MorletVec's slice: the circular convolution's sample
+   * D + t is then full-convolution sample q0 + D + t + ceil(len/2), i.e. output q0 + D + t. */
+  memset (kern, 0, B * sizeof (fftw_complex));
   for (gsize i = 0; i < m->len; i++)
     {
-      gsize at = (i + M - lower) % M;
-      morlet_sample (m, i, &buf[at][0], &buf[at][1]);
+      gsize at = (i + B - lower) % B;
+      morlet_sample (m, i, &kern[at][0], &kern[at][1]);
     }
-  fftw_execute_dft (job->fwd, buf, buf);
-  for (gsize k = 0; k < M; k++)
+  fftw_execute_dft (g->fwd, kern, kern);
+
+  for (gsize k = 0; k < g->n_blocks; k++)
     {
-      /* The signal is real: its spectrum above M/2 is the conjugate mirror. */
-      double sr, si, kr = buf[k][0], ki = buf[k][1];
-      if (k <= half)
-        sr = job->sig[k][0], si = job->sig[k][1];
-      else
-        sr = job->sig[M - k][0], si = -job->sig[M - k][1];
-      buf[k][0] = sr * kr - si * ki;
-      buf[k][1] = sr * ki + si * kr;
-    }
-  fftw_execute_dft (job->bwd, buf, buf);
-  for (gsize i = 0; i < job->n; i++)
-    {
-      double a = 2.0 * hypot (buf[i][0] * inv_m, buf[i][1] * inv_m) / job->fs;
-      double p = a * a;
-      if (row)
-        row[i] = p;
-      sum += p;
+      const fftw_complex *s = g->spectra + k * g->half;
+      gsize first = k * g->H, count = MIN (g->H, job->n - first);
+
+      for (gsize f = 0; f < B; f++)
+        {
+          /* The block is real: its spectrum above B/2 is the conjugate mirror. */
+          double sr, si, kr = kern[f][0], ki = kern[f][1];
+          if (f < g->half)
+            sr = s[f][0], si = s[f][1];
+          else
+            sr = s[B - f][0], si = -s[B - f][1];
+          buf[f][0] = sr * kr - si * ki;
+          buf[f][1] = sr * ki + si * kr;
+        }
+      fftw_execute_dft (g->bwd, buf, buf);
+      for (gsize t = 0; t < count; t++)
+        {
+          const double *y = buf[g->D + t];
+          double p = (y[0] * y[0] + y[1] * y[1]) * scale;
+          if (row)
+            row[first + t] = p;
+          sum += p;
+        }
     }
   if (job->psd)
     job->psd[j] = sum / job->n;
@@ -636,11 +729,13 @@ static gpointer
 morlet_worker (gpointer data)
 {
   MorletJob *job = data;
-  fftw_complex *buf = fftw_alloc_complex (job->M);
-  gint j;
+  const MorletGroup *g = job->group;
+  fftw_complex *kern = fftw_alloc_complex (g->B), *buf = fftw_alloc_complex (g->B);
+  gint i;
 
-  while ((j = g_atomic_int_add (&job->next, 1)) < (gint) job->n_freqs)
-    morlet_one (job, j, buf);
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) g->n_members)
+    morlet_one (job, g->members[i], kern, buf);
+  fftw_free (kern);
   fftw_free (buf);
   return NULL;
 }
@@ -651,10 +746,11 @@ morlet_run (const double *x, gsize n, double fs, const double *freqs, gsize n_fr
             const NlMorletOptions *opts, double *tfr, double *psd, GError **error)
 {
   NlMorletOptions defaults;
-  MorletJob job = { .freqs = freqs, .n_freqs = n_freqs, .n = n, .fs = fs,
-                    .tfr = tfr, .psd = psd };
-  gsize max_lower = 0;
-  double *pad, mean = 0;
+  MorletJob job = { .n = n, .fs = fs, .tfr = tfr, .psd = psd };
+  g_autofree gsize *blen = NULL;
+  g_autofree gboolean *done = NULL;
+  double *sig, mean = 0;
+  gboolean ok = TRUE;
   guint n_threads;
 
   nl_morlet_options_init (&defaults);
@@ -673,6 +769,7 @@ morlet_run (const double *x, gsize n, double fs, const double *freqs, gsize n_fr
       return FALSE;
     }
   job.shapes = g_new (MorletShape, n_freqs);
+  blen = g_new (gsize, n_freqs);
   for (gsize j = 0; j < n_freqs; j++)
     {
       if (!morlet_shape (fs, freqs[j], opts->width, &job.shapes[j], error))
@@ -680,62 +777,67 @@ morlet_run (const double *x, gsize n, double fs, const double *freqs, gsize n_fr
           g_free (job.shapes);
           return FALSE;
         }
-      max_lower = MAX (max_lower, (job.shapes[j].len + 1) / 2);
-    }
-  job.M = fast_fft_len (n + max_lower);
-  if (job.M > (gsize) G_MAXINT)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Morlet: %" G_GSIZE_FORMAT " samples are too many for one transform", n);
-      g_free (job.shapes);
-      return FALSE;
+      blen[j] = block_len (job.shapes[j].len, n);
     }
 
   /* MorletSpec.transform: subtract the mean, then scipy.signal.detrend (linear). */
-  pad = fftw_alloc_real (job.M);
+  sig = g_new (double, n);
   for (gsize i = 0; i < n; i++)
     mean += x[i];
   mean /= n;
   for (gsize i = 0; i < n; i++)
-    pad[i] = x[i] - mean;
-  detrend_inplace (NL_DETREND_LINEAR, pad, n);
-  memset (pad + n, 0, (job.M - n) * sizeof (double));
-
-  job.sig = fftw_alloc_complex (job.M / 2 + 1);
-  {
-    fftw_complex *scratch = fftw_alloc_complex (job.M);
-    fftw_plan r2c;
-
-    g_mutex_lock (&plan_lock);
-    r2c = fftw_plan_dft_r2c_1d ((int) job.M, pad, job.sig, FFTW_ESTIMATE);
-    job.fwd = fftw_plan_dft_1d ((int) job.M, scratch, scratch, FFTW_FORWARD, FFTW_ESTIMATE);
-    job.bwd = fftw_plan_dft_1d ((int) job.M, scratch, scratch, FFTW_BACKWARD, FFTW_ESTIMATE);
-    g_mutex_unlock (&plan_lock);
-    fftw_execute (r2c);
-    plan_destroy (r2c);
-    fftw_free (scratch);
-  }
-  fftw_free (pad);
+    sig[i] = x[i] - mean;
+  detrend_inplace (NL_DETREND_LINEAR, sig, n);
+  job.sig = sig;
 
   n_threads = opts->n_threads ? opts->n_threads : g_get_num_processors ();
-  n_threads = (guint) MIN ((gsize) MAX (n_threads, 1u), n_freqs);
-  if (n_threads == 1)
-    morlet_worker (&job);
-  else
+  n_threads = MAX (n_threads, 1u);
+  done = g_new0 (gboolean, n_freqs);
+  for (gsize j0 = 0; j0 < n_freqs && ok; j0++)
     {
-      GThread **threads = g_new (GThread *, n_threads);
-      for (guint i = 0; i < n_threads; i++)
-        threads[i] = g_thread_new ("nl-morlet", morlet_worker, &job);
-      for (guint i = 0; i < n_threads; i++)
-        g_thread_join (threads[i]);
-      g_free (threads);
+      MorletGroup g = { 0 };
+      gsize lmax = 0;
+      guint nt;
+
+      if (done[j0])
+        continue;
+      g.members = g_new (gsize, n_freqs - j0);
+      for (gsize j = j0; j < n_freqs; j++)
+        if (!done[j] && blen[j] == blen[j0])
+          {
+            done[j] = TRUE;
+            g.members[g.n_members++] = j;
+            lmax = MAX (lmax, job.shapes[j].len);
+          }
+      if (!group_init (&g, &job, blen[j0], lmax))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                       "Morlet: not enough memory for the transforms of %" G_GSIZE_FORMAT
+                       " samples", n);
+          group_clear (&g);
+          ok = FALSE;
+          break;
+        }
+      job.group = &g;
+      job.next = 0;
+      nt = (guint) MIN ((gsize) n_threads, g.n_members);
+      if (nt == 1)
+        morlet_worker (&job);
+      else
+        {
+          GThread **threads = g_new (GThread *, nt);
+          for (guint i = 0; i < nt; i++)
+            threads[i] = g_thread_new ("nl-morlet", morlet_worker, &job);
+          for (guint i = 0; i < nt; i++)
+            g_thread_join (threads[i]);
+          g_free (threads);
+        }
+      group_clear (&g);
     }
 
-  plan_destroy (job.fwd);
-  plan_destroy (job.bwd);
-  fftw_free (job.sig);
+  g_free (sig);
   g_free (job.shapes);
-  return TRUE;
+  return ok;
 }
 
 NlTimeFreq *

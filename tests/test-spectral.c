@@ -87,6 +87,12 @@ test_welch_max_freq (void)
   g_assert_cmpuint (cut->n, ==, 26);
   g_assert_cmpfloat (cut->freqs[25], <, 100);
   g_assert_cmpmem (cut->power, 26 * sizeof (double), all->power, 26 * sizeof (double));
+  /* Above Nyquist: every frequency, up to fs/2. */
+  g_clear_pointer (&cut, nl_spectrum_free);
+  o.max_freq = 2000;
+  cut = nl_psd_welch (x, n, FS, &o, NULL);
+  g_assert_cmpuint (cut->n, ==, all->n);
+  g_assert_cmpfloat (cut->freqs[cut->n - 1], ==, 500);
 }
 
 /* Parseval: with a rectangular window and one segment of the whole signal, the one-sided

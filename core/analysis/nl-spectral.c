@@ -16,6 +16,18 @@
 /* FFTW's planner keeps global state; only fftw_execute* may run concurrently. */
 static GMutex plan_lock;
 
+void
+nl_spectral_fftw_lock (void)
+{
+  g_mutex_lock (&plan_lock);
+}
+
+void
+nl_spectral_fftw_unlock (void)
+{
+  g_mutex_unlock (&plan_lock);
+}
+
 static void
 plan_destroy (fftw_plan p)
 {
@@ -812,8 +824,8 @@ morlet_run (const double *x, gsize n, double fs, const double *freqs, gsize n_fr
       if (!group_init (&g, &job, blen[j0], lmax))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                       "Morlet: not enough memory for the transforms of %" G_GSIZE_FORMAT
-                       " samples", n);
+                       "Morlet: the transforms of %" G_GSIZE_FORMAT " samples do not fit in "
+                       "memory; analyse a shorter stretch", n);
           group_clear (&g);
           ok = FALSE;
           break;

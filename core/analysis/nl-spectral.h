@@ -14,8 +14,12 @@
  * window's main lobe, bins 0 and 1 for Hann; detrending removes it) or nil (Morlet, which
  * removes the mean and the linear trend first); in dB zero power is -inf, as numpy's log10.
  *
+ * NetPyNE passes fs = int(1000 / recordStep), truncated to an integer (recordStep 0.3 ms gives
+ * 3333 Hz, not 3333.3); a caller reproducing NetPyNE's numbers truncates the same way.
+ *
  * Thread-safe: FFTW plans are made and destroyed under one lock (FFTW's planner is not
- * reentrant); executing them runs in parallel.
+ * reentrant); executing them runs in parallel. Other code that plans with FFTW in the same
+ * process must take the same lock: nl_spectral_fftw_lock / unlock.
  */
 #pragma once
 
@@ -34,6 +38,10 @@ typedef enum {
   NL_DETREND_MEAN,          /* subtract each segment's mean */
   NL_DETREND_LINEAR,        /* subtract each segment's least-squares line */
 } NlDetrend;
+
+/* The process-wide lock around FFTW's planner (fftw_plan_*, fftw_destroy_plan). */
+void nl_spectral_fftw_lock   (void);
+void nl_spectral_fftw_unlock (void);
 
 /* Largest FFT length, segment length or Morlet kernel accepted (2^24 samples). */
 #define NL_SPECTRAL_MAX_FFT (1u << 24)

@@ -4,7 +4,8 @@
 # computed with scipy's own iirfilter / zpk2sos / sosfilt. The inputs are formulas the C test
 # evaluates too. Run with Debian's /usr/bin/python3 (numpy 1.24, scipy 1.10) from the source
 # root:   /usr/bin/python3 tests/data/gen-csd-filter.py tests/data
-# Writes csd-filter-sos.csv, csd-filter-signal.csv and csd-pipeline.csv.
+# Writes csd-filter-sos.csv, csd-filter-signal.csv and csd-pipeline.csv. tests/test-csd.c
+# compares coefficients at 1e-15 relative, filtered signals and CSD at 1e-11 of their peak.
 import math
 import os
 import sys

@@ -65,6 +65,6 @@ nl_test_read_csv (const char *path, gsize *rows, gsize *cols)
   G_STMT_START {                                                                            \
     double g_ = (got), w_ = (want);                                                         \
     if (!(fabs (g_ - w_) <= (rel) * fabs (w_) + (abs)))                                     \
-      g_error ("%s[%u]: got %.17g, want %.17g (error %.3g > %.0e·|want| + %.3g)", (what),  \
+      g_error ("%s[%u]: got %.17g, want %.17g (error %.3g > %.0e*|want| + %.3g)", (what),  \
                (guint) (i), g_, w_, fabs (g_ - w_), (double) (rel), (double) (abs));       \
   } G_STMT_END

@@ -50,30 +50,33 @@ test_filter_sos (void)
   gsize rows, cols, r = 0;
 
   ref = nl_test_read_csv (path, &rows, &cols);
-  g_assert_cmpuint (cols, ==, 11);
+  g_assert_cmpuint (cols, ==, 12);
   while (r < rows)
     {
       g_autoptr(GError) error = NULL;
       g_autofree double *sos = NULL;
       const double *row = ref + r * cols;
+      guint order = (guint) row[1], ns;
       gboolean high = FALSE;
-      guint ns;
 
-      sos = nl_csd_filter_sos (row[2], row[3], row[1], 4, &ns, &high, &error);
+      sos = nl_csd_filter_sos (row[3], row[4], row[2], order, &ns, &high, &error);
       g_assert_no_error (error);
-      /* Case 2 is 300 Hz at 500 Hz sampling: NetPyNE's high-pass fallback, 2 sections. */
-      g_assert_cmpint (high, ==, row[0] == 2);
-      g_assert_cmpuint (ns, ==, high ? 2 : 4);
+      /* 300 Hz at 500 Hz sampling: NetPyNE's high-pass fallback, (order + 1) / 2 sections. */
+      g_assert_cmpint (high, ==, row[2] == 500);
+      g_assert_cmpuint (ns, ==, high ? (order + 1) / 2 : order);
       for (guint s = 0; s < ns; s++, r++)
         {
+          g_assert_cmpuint (r, <, rows);
           g_assert_cmpfloat (ref[r * cols], ==, row[0]);
-          g_assert_cmpfloat (ref[r * cols + 4], ==, s);
-          /* 4 ulp: scipy's products of complex numbers may be fused or reordered in BLAS. */
+          g_assert_cmpfloat (ref[r * cols + 5], ==, s);
+          /* 2e-15 (9 ulp; measured ≤ 1.1e-15): numpy may fuse or reorder the products of
+           * complex numbers (BLAS), we do not. */
           for (guint j = 0; j < 6; j++)
-            nl_assert_close ("sos", r * 6 + j, sos[s * 6 + j], ref[r * cols + 5 + j], 1e-15,
+            nl_assert_close ("sos", r * 6 + j, sos[s * 6 + j], ref[r * cols + 6 + j], 2e-15,
                              0);
         }
     }
+  g_assert_cmpuint (r, ==, rows);
 }
 
 static double *

@@ -9,6 +9,17 @@
 #include <nl-figure.h>
 #include <nl-colormap.h>
 #include <nl-raster-figure.h>
+#include <nl-traces-figure.h>
+#include <nl-net2d-figure.h>
+#include <nl-spikehist-figure.h>
+#include <nl-spikestats-figure.h>
+#include <nl-conn-figure.h>
+#include <nl-nte-figure.h>
+#include <nl-psd-figure.h>
+#include <nl-granger-figure.h>
+#include <nl-spectrogram-figure.h>
+#include <nl-spec.h>
+#include <nl-build.h>
 
 #include "nl-testutil.h"
 
@@ -39,7 +50,7 @@ png_at (const Png *p, int x, int y)
   return p->px[(gsize) y * p->stride + x] & 0xffffff;
 }
 
-G_GNUC_UNUSED static NlColor
+static NlColor
 rgb_of (guint32 v)
 {
   return (NlColor) { ((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0 };
@@ -222,12 +233,532 @@ test_raster_bad_pop (void)
   g_assert_nonnull (strstr (error->message, "A, B, C"));
 }
 
+/* ---- colour maps ---- */
+
+static void
+test_colormaps (void)
+{
+  const NlColormap maps[] = { NL_COLORMAP_SEQUENTIAL, NL_COLORMAP_GREYS };
+
+  /* Sequential maps get lighter at every step, in luminance (what grey printing keeps). */
+  for (guint m = 0; m < G_N_ELEMENTS (maps); m++)
+    {
+      double prev = -1;
+      for (int i = 0; i <= 255; i++)
+        {
+          double y = nl_color_luminance (nl_colormap_eval (maps[m], i / 255.0));
+          g_assert_cmpfloat (y, >, prev);
+          prev = y;
+        }
+    }
+  g_assert_cmpfloat (nl_color_lightness (nl_colormap_eval (NL_COLORMAP_SEQUENTIAL, 0)), <, 0.3);
+  g_assert_cmpfloat (nl_color_lightness (nl_colormap_eval (NL_COLORMAP_SEQUENTIAL, 1)), >, 0.9);
+  /* Diverging: lightest at the centre, darker towards both ends. */
+  g_assert_cmpfloat (nl_color_lightness (nl_colormap_eval (NL_COLORMAP_DIVERGING, 0.5)), >,
+                     nl_color_lightness (nl_colormap_eval (NL_COLORMAP_DIVERGING, 0.25)));
+  g_assert_cmpfloat (nl_color_lightness (nl_colormap_eval (NL_COLORMAP_DIVERGING, 0.75)), >,
+                     nl_color_lightness (nl_colormap_eval (NL_COLORMAP_DIVERGING, 1)));
+
+  /* Up to 6 populations, every pair of colours differs in lightness by ≥ 0.05. */
+  for (guint n = 2; n <= 6; n++)
+    for (guint i = 0; i < n; i++)
+      for (guint j = i + 1; j < n; j++)
+        g_assert_cmpfloat (fabs (nl_color_lightness (nl_palette_color (i, n))
+                                 - nl_color_lightness (nl_palette_color (j, n))), >=, 0.05);
+}
+
+/* ---- heat maps ---- */
+
+/* A 4 × 4 matrix whose values are a permutation of 0..15: the colour sampled in each cell
+ * (away from the printed value) must get lighter in the order of the values. */
+static void
+test_heatmap (void)
+{
+  const double v[16] = { 7, 2, 12, 0, 15, 9, 4, 11, 1, 14, 6, 3, 10, 5, 13, 8 };
+  const char *pre[] = { "E2", "I2", "E4", "I4" }, *post[] = { "E2", "I2", "E4", "I4" };
+  g_autofree char *path = tmp_path ("heatmap.png");
+  g_autoptr(GError) error = NULL;
+  NlMatrixOptions o = { 0 };
+  g_autoptr(NlFigure) fig = NULL;
+  double lum[16];
+  NlAxes *axes;
+  Png p;
+
+  o.value_label = "Weight (\xc2\xb5S)";
+  o.base.width = 640, o.base.height = 520;
+  o.base.title = "Connectivity";
+  fig = nl_conn_figure_new (v, 4, 4, pre, post, &o, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  axes = nl_figure_get_axes (fig, 0);
+  for (guint i = 0; i < 4; i++)
+    for (guint j = 0; j < 4; j++)
+      {
+        int x = (int) nl_axes_x_to_px (axes, j + 0.12), y = (int) nl_axes_y_to_px (axes, i + 0.12);
+        guint32 px = png_at (&p, x, y);
+        NlColor want = nl_colormap_eval (NL_COLORMAP_SEQUENTIAL, v[i * 4 + j] / 15);
+        g_assert_true (near_color (px, want, 2));
+        lum[(int) v[i * 4 + j]] = nl_color_luminance (rgb_of (px));
+      }
+  for (int k = 1; k < 16; k++)
+    g_assert_cmpfloat (lum[k], >, lum[k - 1]);
+  cairo_surface_destroy (p.s);
+
+  g_clear_pointer (&fig, nl_figure_free);
+  g_assert_null (nl_conn_figure_new (v, 0, 4, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+test_nte (void)
+{
+  double v[9] = { 0, 0.2, 0.05, 0.1, 0, 0.3, 0.02, 0.15, 0 };
+  const char *names[] = { "E", "I", "S" };
+  g_autofree char *path = tmp_path ("nte.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlFigure) fig = nl_nte_figure_new (v, 3, names, NULL, &error);
+  NlAxes *axes;
+  Png p;
+
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  axes = nl_figure_get_axes (fig, 0);
+  /* The largest value (row 1, column 2) is the lightest cell, the zeros the darkest. */
+  g_assert_true (near_color (png_at (&p, (int) nl_axes_x_to_px (axes, 2.1), (int) nl_axes_y_to_px (axes, 1.1)),
+                             nl_colormap_eval (NL_COLORMAP_SEQUENTIAL, 1), 2));
+  g_assert_true (near_color (png_at (&p, (int) nl_axes_x_to_px (axes, 0.1), (int) nl_axes_y_to_px (axes, 0.1)),
+                             nl_colormap_eval (NL_COLORMAP_SEQUENTIAL, 0), 2));
+  cairo_surface_destroy (p.s);
+}
+
+/* ---- traces ---- */
+
+/* An antialiased line's pixel: nearer to the line's colour than halfway from white. */
+static gboolean
+line_pixel (guint32 v, NlColor c)
+{
+  NlColor p = rgb_of (v);
+  double d = hypot (hypot (p.r - c.r, p.g - c.g), p.b - c.b);
+  double w = hypot (hypot (1 - c.r, 1 - c.g), 1 - c.b);
+  return d < 0.5 * w;
+}
+
+/* Whether the column x has a pixel of a line of colour c within dy px of height y; `tol`
+ * > 0 asks for the colour itself within tol per channel instead. */
+static gboolean
+column_has_color_near (const Png *p, int x, double y, NlColor c, int dy, int tol)
+{
+  for (int yy = (int) floor (y) - dy; yy <= (int) ceil (y) + dy; yy++)
+    if (tol > 0 ? near_color (png_at (p, x, yy), c, tol) : line_pixel (png_at (p, x, yy), c))
+      return TRUE;
+  g_test_message ("no colour %02x%02x%02x within %d px of (%d, %.1f); column there: %06x %06x %06x",
+                  (int) lround (c.r * 255), (int) lround (c.g * 255), (int) lround (c.b * 255), dy,
+                  x, y, png_at (p, x, (int) y - 1), png_at (p, x, (int) y), png_at (p, x, (int) y + 1));
+  return FALSE;
+}
+
+/* V = −65 + 10 sin(2π t / 100 ms): at each of 40 columns the curve's colour is within 2 px
+ * of the expected height, and nowhere in that column more than 6 px away from it. */
+static void
+test_traces_sine (void)
+{
+  g_autoptr(NlResults) r = nl_results_new ();
+  const guint32 gids[] = { 0, 1 };
+  guint64 n = 2001;
+  double *t = g_new (double, n), *v = g_new (double, n), *w = g_new (double, n);
+  g_autofree char *path = tmp_path ("traces.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlFigure) fig = NULL;
+  NlTracesOptions o = { 0 };
+  const guint32 only[] = { 0 };
+  double x, y, pw, ph;
+  NlAxes *axes;
+  NlColor c = nl_palette_color (0, 1);
+  Png p;
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      t[i] = 0.1 * i;
+      v[i] = -65 + 10 * sin (2 * G_PI * t[i] / 100);
+      w[i] = -70;
+    }
+  nl_results_add_pop (r, "E", gids, 2);
+  nl_results_set_trace_time (r, t, n);
+  nl_results_add_trace (r, "V_soma", 0, v, n);
+  nl_results_add_trace (r, "V_soma", 1, w, n);
+  nl_results_set_duration (r, 200);
+  o.base.gids = only;
+  o.base.n_gids = 1;
+  o.base.title = "Membrane potential";
+  fig = nl_traces_figure_new (r, &o, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  axes = nl_figure_get_axes (fig, 0);
+  nl_axes_get_plot_area (axes, &x, &y, &pw, &ph);
+  for (int k = 1; k < 40; k++)
+    {
+      int col = (int) x + (int) (k * pw / 40);
+      double tc = 200.0 * (col + 0.5 - x) / pw;
+      double ye = nl_axes_y_to_px (axes, -65 + 10 * sin (2 * G_PI * tc / 100));
+      g_assert_true (column_has_color_near (&p, col, ye, c, 2, 40));
+      for (int yy = (int) y; yy < (int) (y + ph); yy++)
+        if (fabs (yy - ye) > 6)
+          g_assert_false (near_color (png_at (&p, col, yy), c, 40));
+    }
+  cairo_surface_destroy (p.s);
+
+  /* Errors: a trace that is not there, results without traces. */
+  {
+    const char *names[] = { "i_syn", NULL };
+    g_autoptr(NlResults) empty = nl_results_new ();
+    NlFigure *bad;
+    o.traces = names;
+    bad = nl_traces_figure_new (r, &o, &error);
+    g_assert_null (bad);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "i_syn"));
+    g_clear_error (&error);
+    bad = nl_traces_figure_new (empty, NULL, &error);
+    g_assert_null (bad);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  }
+}
+
+/* ---- histograms, box plots, curves, spectrograms ---- */
+
+static void
+test_spikehist (void)
+{
+  double edges[11], values[20];
+  const char *labels[] = { "E", "I" };
+  g_autofree char *path = tmp_path ("spikehist.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlFigure) fig = NULL;
+  NlAxes *axes;
+  Png p;
+
+  for (int i = 0; i <= 10; i++)
+    edges[i] = 100 * i;
+  for (int i = 0; i < 10; i++)
+    {
+      values[i] = 5 + 3 * i;        /* E rises */
+      values[10 + i] = 41 - 2 * i;  /* I falls */
+    }
+  fig = nl_spikehist_figure_new (edges, 10, values, 2, labels, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  axes = nl_figure_get_axes (fig, 0);
+  /* The top of each bin's outline at its value, at the middle of the bin. */
+  for (int i = 0; i < 10; i++)
+    for (int s = 0; s < 2; s++)
+      g_assert_true (column_has_color_near (&p, (int) nl_axes_x_to_px (axes, 100 * i + 50),
+                                            nl_axes_y_to_px (axes, values[10 * s + i]),
+                                            nl_palette_color (s, 2), 1, 0));
+  cairo_surface_destroy (p.s);
+
+  edges[3] = edges[2];
+  g_assert_null (nl_spikehist_figure_new (edges, 10, values, 2, labels, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+test_spikestats (void)
+{
+  const double a[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, b[] = { 10, 12, 14, 16, 18, 40 };
+  const double *values[] = { a, b };
+  const gsize n[] = { 9, 6 };
+  const char *labels[] = { "E", "I" };
+  g_autofree char *path = tmp_path ("spikestats.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlFigure) fig = nl_spikestats_figure_new (values, n, 2, labels, NULL, &error);
+  NlAxes *axes;
+  Png p;
+
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  axes = nl_figure_get_axes (fig, 0);
+  /* Medians 5 and 15 drawn as black lines across the boxes; quartiles 3, 7 and 12.5, 17.5
+   * as box edges in the group's colour; 40 is an outlier (above 17.5 + 1.5·5). */
+  g_assert_true (column_has_color_near (&p, (int) nl_axes_x_to_px (axes, 0.1), nl_axes_y_to_px (axes, 5),
+                                        (NlColor) { 0, 0, 0 }, 1, 0));
+  g_assert_true (column_has_color_near (&p, (int) nl_axes_x_to_px (axes, 1.1), nl_axes_y_to_px (axes, 15),
+                                        (NlColor) { 0, 0, 0 }, 1, 0));
+  g_assert_true (column_has_color_near (&p, (int) nl_axes_x_to_px (axes, 0.1), nl_axes_y_to_px (axes, 7),
+                                        nl_palette_color (0, 2), 1, 0));
+  g_assert_true (column_has_color_near (&p, (int) nl_axes_x_to_px (axes, 1.1), nl_axes_y_to_px (axes, 12.5),
+                                        nl_palette_color (1, 2), 1, 0));
+  g_assert_false (column_has_color_near (&p, (int) nl_axes_x_to_px (axes, 1.0), nl_axes_y_to_px (axes, 30),
+                                         nl_palette_color (1, 2), 3, 0));
+  cairo_surface_destroy (p.s);
+}
+
+/* Power 10^(−f/20) on a log axis is a straight line: check it at 20 frequencies. */
+static void
+test_psd (void)
+{
+  double f[201], pw[402];
+  const char *labels[] = { "LFP 0", "LFP 1" };
+  g_autofree char *path = tmp_path ("psd.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlFigure) fig = NULL;
+  NlAxes *axes;
+  Png p;
+
+  for (int i = 0; i <= 200; i++)
+    {
+      f[i] = 0.5 * i;
+      pw[i] = pow (10, -f[i] / 20);
+      pw[201 + i] = 1e-3 * (1 + 0.5 * sin (f[i] / 5));
+    }
+  fig = nl_psd_figure_new (f, 201, pw, 2, labels, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  axes = nl_figure_get_axes (fig, 0);
+  for (int k = 1; k < 20; k++)
+    {
+      double fk = 5.0 * k;
+      g_assert_true (column_has_color_near (&p, (int) nl_axes_x_to_px (axes, fk),
+                                            nl_axes_y_to_px (axes, pow (10, -fk / 20)),
+                                            nl_palette_color (0, 2), 2, 0));
+    }
+  cairo_surface_destroy (p.s);
+}
+
+static void
+test_granger (void)
+{
+  double f[51], v[4 * 51];
+  g_autofree char *path = tmp_path ("granger.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlFigure) fig = NULL;
+  NlAxes *axes;
+  Png p;
+
+  for (int i = 0; i <= 50; i++)
+    {
+      f[i] = i;
+      v[i] = 0.4 * exp (-pow ((i - 10) / 4.0, 2));
+      v[51 + i] = 0.1 * exp (-pow ((i - 30) / 6.0, 2));
+      v[102 + i] = 0.02;
+      v[153 + i] = 0.5 + 0.3 * cos (i / 8.0);
+    }
+  fig = nl_granger_figure_new (f, 51, v, 4, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  axes = nl_figure_get_axes (fig, 0);
+  g_assert_true (column_has_color_near (&p, (int) nl_axes_x_to_px (axes, 10), nl_axes_y_to_px (axes, 0.4),
+                                        nl_palette_color (0, 4), 2, 0));
+  cairo_surface_destroy (p.s);
+}
+
+/* Power growing with frequency: along a column, luminance rises from bottom to top. */
+static void
+test_spectrogram (void)
+{
+  guint rows = 50, cols = 300;
+  g_autofree double *v = g_new (double, rows * cols);
+  g_autofree char *path = tmp_path ("spectrogram.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlFigure) fig = NULL;
+  NlSpectrogramOptions o = { 0 };
+  NlAxes *axes;
+  double prev = -1;
+  Png p;
+
+  for (guint i = 0; i < rows; i++)
+    for (guint j = 0; j < cols; j++)
+      v[i * cols + j] = i + 5 * sin (j / 30.0) * (i > 25);
+  o.value_label = "Power (mV\xc2\xb2/Hz)";
+  fig = nl_spectrogram_figure_new (v, rows, cols, 0, 1000, 0.5, 50.5, &o, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  axes = nl_figure_get_axes (fig, 0);
+  for (guint i = 0; i < 25; i++)
+    {
+      double l = nl_color_luminance (rgb_of (png_at (&p, (int) nl_axes_x_to_px (axes, 500),
+                                                     (int) nl_axes_y_to_px (axes, i + 1))));
+      g_assert_cmpfloat (l, >, prev);
+      prev = l;
+    }
+  cairo_surface_destroy (p.s);
+
+  /* CSD: signed, diverging, depth downwards. */
+  {
+    g_autofree char *csd = tmp_path ("csd.png");
+    NlFigure *f2;
+    for (guint i = 0; i < rows; i++)
+      for (guint j = 0; j < cols; j++)
+        v[i * cols + j] = sin (i / 8.0) * cos (j / 40.0);
+    o.colormap = NL_COLORMAP_DIVERGING;
+    o.ylabel = "Depth (\xc2\xb5m)";
+    o.value_label = "CSD (mV/mm\xc2\xb2)";
+    o.y_inverted = TRUE;
+    f2 = nl_spectrogram_figure_new (v, rows, cols, 0, 1000, 0, 1000, &o, &error);
+    g_assert_no_error (error);
+    g_assert_true (nl_figure_save (f2, csd, &error));
+    keep (csd);
+    nl_figure_free (f2);
+  }
+  g_assert_null (nl_spectrogram_figure_new (v, rows, cols, 10, 0, 0, 1, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+/* ---- net2d ---- */
+
+static void
+test_net2d (void)
+{
+  g_autofree char *model = nl_test_source_file ("examples/ei-net.json");
+  const char *files[] = { model };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlSpec) spec = nl_spec_load (files, 1, NULL, &error);
+  g_autoptr(NlNetwork) net = NULL;
+  g_autoptr(NlFigure) fig = NULL;
+  g_autofree char *path = tmp_path ("net2d.png");
+  const double *xs, *ys;
+  const NlNetPop *pop;
+  NlAxes *axes;
+  Png p;
+
+  g_assert_no_error (error);
+  net = nl_build_network (spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  fig = nl_net2d_figure_new (net, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  axes = nl_figure_get_axes (fig, 0);
+  /* The last population is drawn last: each of its cells shows its colour at its centre. */
+  xs = nl_network_get_coords (net, NL_COORD_X);
+  ys = nl_network_get_coords (net, NL_COORD_Y);
+  pop = nl_network_get_pop (net, nl_network_get_n_pops (net) - 1);
+  for (guint g = pop->first; g < pop->first + pop->n_cells; g++)
+    g_assert_true (near_color (png_at (&p, (int) nl_axes_x_to_px (axes, xs[g]),
+                                       (int) nl_axes_y_to_px (axes, ys[g])),
+                               nl_palette_color (nl_network_get_n_pops (net) - 1,
+                                                 nl_network_get_n_pops (net)), 40));
+  /* Equal scales: 100 µm is as many pixels on x as on y. */
+  g_assert_cmpfloat_with_epsilon (fabs (nl_axes_x_to_px (axes, 100) - nl_axes_x_to_px (axes, 0)),
+                                  fabs (nl_axes_y_to_px (axes, 100) - nl_axes_y_to_px (axes, 0)), 1.0);
+  cairo_surface_destroy (p.s);
+}
+
+/* ---- vector output and saving ---- */
+
+static void
+assert_file_starts (const char *path, const char *magic, const char *also)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_assert_cmpuint (len, >, 1000);
+  g_assert_true (g_str_has_prefix (data, magic));
+  if (also)
+    g_assert_nonnull (g_strstr_len (data, MIN (len, 4096), also));
+}
+
+static void
+test_vector_outputs (void)
+{
+  g_autoptr(NlResults) r = raster_results (10, 20, 10, 8, 1);
+  g_autoptr(NlResults) big = raster_results (300, 400, 300, 60, 5);
+  g_autoptr(GError) error = NULL;
+  NlRasterOptions o = { 0 };
+  g_autoptr(NlFigure) marks = nl_raster_figure_new (r, &o, &error);
+  g_autoptr(NlFigure) dense = NULL;
+  const char *names[] = { "marks.svg", "marks.pdf", "dense.svg", "dense.pdf" };
+
+  o.max_marks = 1000;
+  dense = nl_raster_figure_new (big, &o, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = tmp_path (names[i]);
+      gboolean svg = g_str_has_suffix (names[i], ".svg");
+      g_assert_true (nl_figure_save (i < 2 ? marks : dense, path, &error));
+      g_assert_no_error (error);
+      assert_file_starts (path, svg ? "<?xml" : "%PDF-", svg ? "<svg" : NULL);
+      /* The dense raster is an embedded image, not 60,000 rectangles. */
+      if (i == 2)
+        {
+          g_autofree char *data = NULL;
+          g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+          g_assert_nonnull (strstr (data, "<image"));
+        }
+    }
+}
+
+static void
+test_save_errors (void)
+{
+  g_autoptr(NlFigure) fig = nl_figure_new (200, 100, 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = g_build_filename (nl_test_tmpdir (), "no-such-dir", "f.png", NULL);
+  g_autofree char *odd = tmp_path ("figure.bmp");
+  g_autofree char *dir = g_build_filename (nl_test_tmpdir (), "atomic", NULL);
+  g_autofree char *path = g_build_filename (dir, "f.png", NULL);
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+  guint n = 0;
+
+  g_assert_false (nl_figure_save (fig, odd, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, ".bmp"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (odd, G_FILE_TEST_EXISTS));
+  g_assert_false (nl_figure_save (fig, missing, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "no-such-dir"));
+  g_clear_error (&error);
+
+  /* Replacing a file leaves the new figure and no temporary file beside it. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+  nl_figure_set_title (fig, "New");
+  g_assert_true (nl_figure_save (fig, path, &error));
+  assert_file_starts (path, "\x89PNG", NULL);
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)))
+    n++;
+  g_assert_cmpuint (n, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/figure/colormaps", test_colormaps);
   g_test_add_func ("/figure/raster/marks", test_raster_marks);
   g_test_add_func ("/figure/raster/density", test_raster_density);
   g_test_add_func ("/figure/raster/bad-pop", test_raster_bad_pop);
+  g_test_add_func ("/figure/heatmap", test_heatmap);
+  g_test_add_func ("/figure/nte", test_nte);
+  g_test_add_func ("/figure/traces", test_traces_sine);
+  g_test_add_func ("/figure/spikehist", test_spikehist);
+  g_test_add_func ("/figure/spikestats", test_spikestats);
+  g_test_add_func ("/figure/psd", test_psd);
+  g_test_add_func ("/figure/granger", test_granger);
+  g_test_add_func ("/figure/spectrogram", test_spectrogram);
+  g_test_add_func ("/figure/net2d", test_net2d);
+  g_test_add_func ("/figure/vector-outputs", test_vector_outputs);
+  g_test_add_func ("/figure/save-errors", test_save_errors);
   return g_test_run ();
 }

@@ -111,6 +111,7 @@ void nl_axes_set_xscale (NlAxes *a, NlScale s) { a->xscale = s; }
 void nl_axes_set_yscale (NlAxes *a, NlScale s) { a->yscale = s; }
 void nl_axes_set_y_inverted (NlAxes *a, gboolean inv) { a->y_inverted = inv; }
 void nl_axes_set_grid (NlAxes *a, gboolean grid) { a->grid = grid; }
+void nl_axes_set_equal_aspect (NlAxes *a, gboolean equal) { a->equal_aspect = equal; }
 void nl_axes_set_frame (NlAxes *a, gboolean full) { a->full_frame = full; }
 void nl_axes_set_legend (NlAxes *a, NlLegendPlace place) { a->legend = place; }
 double nl_axes_get_dpi (NlAxes *a) { return a->fig->dpi; }
@@ -357,8 +358,9 @@ resolve_axis (NlAxes *a, int axis, const double user[2], NlScale scale, double *
 static double
 nice_step (double range, double target)
 {
+  /* The smallest of 1, 2, 5 × 10^k that gives at most `target` intervals. */
   double raw = range / MAX (target, 1), mag = pow (10, floor (log10 (raw))), f = raw / mag;
-  return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+  return (f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10) * mag;
 }
 
 /* A number as a tick label: as many decimals as the step needs, a real minus sign. */
@@ -592,7 +594,7 @@ nl_axes_layout (NlAxes *a, cairo_t *cr, double x, double y, double w, double h,
               + 0.5 * em;
   a->ph = MAX (10, floor (h - a->top - a->bottom));
 
-  yt = make_ticks (a->yscale, &a->yfixed, a->y0, a->y1, MAX (2, a->ph / (3.0 * em)));
+  yt = make_ticks (a->yscale, &a->yfixed, a->y0, a->y1, MAX (2, a->ph / (4.0 * em)));
   a->left = 0.6 * em + (a->ylabel ? text_height (a, cr, a->ylabel, 1.0) + pad : 0)
             + max_label_size (a, cr, yt, TRUE) + pad + tick_len;
   a->left = MAX (a->left, min_left);
@@ -605,9 +607,25 @@ nl_axes_layout (NlAxes *a, cairo_t *cr, double x, double y, double w, double h,
   /* Whole pixels: a raster's pixel cells and 1 px lines land on the pixel grid. */
   a->px = round (x + a->left);
   a->py = round (y + a->top);
+  if (a->equal_aspect && a->xscale == NL_SCALE_LINEAR && a->yscale == NL_SCALE_LINEAR)
+    {
+      double ratio = (a->x1 - a->x0) / (a->y1 - a->y0);
+      if (a->pw / a->ph > ratio)
+        {
+          double nw = floor (a->ph * ratio);
+          a->px += floor ((a->pw - nw) / 2);
+          a->pw = MAX (10, nw);
+        }
+      else
+        {
+          double nh = floor (a->pw / ratio);
+          a->py += floor ((a->ph - nh) / 2);
+          a->ph = MAX (10, nh);
+        }
+    }
 
   /* Fewer x ticks until their labels leave at least an em between them. */
-  target = MAX (2, a->pw / (6.0 * em));
+  target = MAX (2, a->pw / (7.0 * em));
   for (int it = 0; it < 8; it++)
     {
       xt = make_ticks (a->xscale, &a->xfixed, a->x0, a->x1, target);
@@ -748,7 +766,7 @@ draw_colorbar (NlAxes *a, cairo_t *cr)
   cairo_stroke (cr);
 
   linear_ticks (ticks, MIN (a->cb_min, a->cb_max), MAX (a->cb_min, a->cb_max),
-                MAX (2, a->ph / (3.0 * em)));
+                MAX (2, a->ph / (4.0 * em)));
   for (guint i = 0; i < ticks->len; i++)
     {
       NlTick *t = &g_array_index (ticks, NlTick, i);
@@ -780,16 +798,17 @@ nl_axes_draw (NlAxes *a, cairo_t *cr)
   double tick_len = 0.35 * em, pad = 0.3 * em, left_text = a->px, bottom_text;
   g_autoptr(GArray) xt = make_ticks (a->xscale, &a->xfixed, a->x0, a->x1, a->xtarget);
   g_autoptr(GArray) yt = make_ticks (a->yscale, &a->yfixed, a->y0, a->y1,
-                                      MAX (2, a->ph / (3.0 * em)));
+                                      MAX (2, a->ph / (4.0 * em)));
 
   cairo_save (cr);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
 
+  /* Grid lines follow automatic ticks; categories (fixed ticks) get none. */
   if (a->grid)
     {
       ink (cr, GRIDLINE);
       cairo_set_line_width (cr, u);
-      for (guint i = 0; i < xt->len; i++)
+      for (guint i = 0; i < (a->xfixed.pos->len ? 0 : xt->len); i++)
         {
           NlTick *t = &g_array_index (xt, NlTick, i);
           double v = crisp (nl_axes_x_to_px (a, t->v));
@@ -798,7 +817,7 @@ nl_axes_draw (NlAxes *a, cairo_t *cr)
           cairo_move_to (cr, v, a->py);
           cairo_line_to (cr, v, a->py + a->ph);
         }
-      for (guint i = 0; i < yt->len; i++)
+      for (guint i = 0; i < (a->yfixed.pos->len ? 0 : yt->len); i++)
         {
           NlTick *t = &g_array_index (yt, NlTick, i);
           double v = crisp (nl_axes_y_to_px (a, t->v));

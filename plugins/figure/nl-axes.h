@@ -76,6 +76,9 @@ void      nl_axes_set_yscale      (NlAxes        *axes,
 /* y grows downwards (matrix rows, depth below the pia). */
 void      nl_axes_set_y_inverted  (NlAxes        *axes,
                                    gboolean       inverted);
+/* One data unit is as long on x as on y (positions in µm); the plot area shrinks to fit. */
+void      nl_axes_set_equal_aspect (NlAxes       *axes,
+                                   gboolean       equal);
 /* Light grid lines at the major ticks (default off). */
 void      nl_axes_set_grid        (NlAxes        *axes,
                                    gboolean       grid);
@@ -153,7 +156,8 @@ void      nl_axes_boxplot         (NlAxes        *axes,
 /* A matrix (rows × cols, row-major) painted over x0..x1, y0..y1: column j spans
  * x0 + j·(x1−x0)/cols …, row i spans y0 + i·(y1−y0)/rows …. Values map vmin → 0, vmax → 1 of
  * `map` (NaN cells are left blank). `smooth` interpolates (spectrograms) instead of
- * showing cells as blocks (matrices). */
+ * showing cells as blocks (matrices). Matrices wider or taller than 4096 are averaged down
+ * to at most 4096 columns/rows first (more than any output shows). */
 void      nl_axes_image           (NlAxes        *axes,
                                    const double  *values,
                                    guint          rows,

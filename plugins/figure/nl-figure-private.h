@@ -36,7 +36,7 @@ struct _NlAxes {
   char         *title, *xlabel, *ylabel;
   double        xlim[2], ylim[2];
   NlScale       xscale, yscale;
-  gboolean      y_inverted, grid, full_frame;
+  gboolean      y_inverted, grid, full_frame, equal_aspect;
   NlLegendPlace legend;
   NlFixedTicks  xfixed, yfixed;
   gboolean      has_colorbar;

@@ -563,8 +563,28 @@ nl_axes_image (NlAxes *a, const double *values, guint rows, guint cols, double x
   guint32 *px;
   int stride;
 
-  if (rows == 0 || cols == 0 || cols > 32767 || rows > 32767)
-    return;   /* cairo's image limit; callers reduce larger matrices first */
+  if (rows == 0 || cols == 0)
+    return;
+  if (rows > 4096 || cols > 4096)
+    {
+      /* Block means of at most 4096 × 4096 (NaNs left out of each mean). */
+      guint kr = (rows + 4095) / 4096, kc = (cols + 4095) / 4096;
+      guint nr = (rows + kr - 1) / kr, nc = (cols + kc - 1) / kc;
+      g_autofree double *sum = g_new0 (double, (gsize) nr * nc);
+      g_autofree guint *cnt = g_new0 (guint, (gsize) nr * nc);
+      for (guint i = 0; i < rows; i++)
+        for (guint j = 0; j < cols; j++)
+          {
+            double v = values[(gsize) i * cols + j];
+            gsize k = (gsize) (i / kr) * nc + j / kc;
+            if (isfinite (v))
+              sum[k] += v, cnt[k]++;
+          }
+      for (gsize k = 0; k < (gsize) nr * nc; k++)
+        sum[k] = cnt[k] ? sum[k] / cnt[k] : NAN;
+      nl_axes_image (a, sum, nr, nc, x0, x1, y0, y1, map, vmin, vmax, smooth);
+      return;
+    }
   im = g_new0 (NlImage, 1);
   im->rows = rows;
   im->cols = cols;

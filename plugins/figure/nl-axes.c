@@ -408,13 +408,15 @@ linear_ticks (GArray *ticks, double lo, double hi, double target)
     }
 }
 
+/* A tick of a log axis: a plain number when the whole axis stays within 0.001 … 10^4
+ * (`plain`), else a power of ten, so one axis never mixes the two. */
 static char *
-format_log (double v)
+format_log (double v, gboolean plain)
 {
   int e = (int) floor (log10 (v) + 1e-9);
   double mant = v / pow (10, e);
 
-  if (v >= 1e-3 && v < 1e5)
+  if (plain)
     return format_number (v, pow (10, MIN (e, 0)));
   if (fabs (mant - 1) < 1e-6)
     return g_strdup_printf ("10<sup>%s%d</sup>", e < 0 ? "\xe2\x88\x92" : "", abs (e));
@@ -427,6 +429,7 @@ log_ticks (GArray *ticks, double lo, double hi, double target)
 {
   int d0 = (int) floor (log10 (lo) + 1e-9), d1 = (int) ceil (log10 (hi) - 1e-9);
   double decades = log10 (hi / lo);
+  gboolean plain = lo >= 1e-3 * (1 - 1e-9) && hi < 1e5;
 
   if (decades >= 1)
     {
@@ -440,7 +443,7 @@ log_ticks (GArray *ticks, double lo, double hi, double target)
               continue;
             /* Minor ticks at 2…9 only when every decade is labelled. */
             if (m == 1 && d % every == 0)
-              t.label = format_log (t.v);
+              t.label = format_log (t.v, plain);
             else if (m > 1 && every == 1)
               t.label = NULL;
             else
@@ -459,7 +462,7 @@ log_ticks (GArray *ticks, double lo, double hi, double target)
           t.v = ms[i] * pow (10, d);
           if (t.v < lo * (1 - 1e-9) || t.v > hi * (1 + 1e-9))
             continue;
-          t.label = format_log (t.v);
+          t.label = format_log (t.v, plain);
           g_array_append_val (ticks, t);
         }
     }

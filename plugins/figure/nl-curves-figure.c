@@ -42,8 +42,8 @@ nl_curves_figure_draw (NlAxes *axes, const double *x, gsize n, const double *val
       st.line_width = 1.6;
       nl_axes_line (axes, x, values + (gsize) s * n, n, &st);
     }
-  if (n_series > 1 || labels)
-    nl_axes_set_legend (axes, NL_LEGEND_INSIDE);
+  /* The legend stays outside: spectra fill the panel's corners. */
+  nl_axes_set_legend (axes, NL_LEGEND_RIGHT);
   return TRUE;
 }
 

@@ -34,16 +34,37 @@ value_range (const double *v, gsize n, const NlMatrixOptions *o, double *lo, dou
     *hi = *lo + 1;
 }
 
+/* One format for all the cells, so the numbers line up: whole numbers when all are, else
+ * three significant digits of the largest; %.2g beyond 10^4 or below 10^-3. */
+static void
+value_format (const double *v, gsize n, char *fmt, gsize size)
+{
+  double m = 0;
+  gboolean whole = TRUE;
+  int dec;
+
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (v[i]))
+      {
+        m = MAX (m, fabs (v[i]));
+        whole = whole && v[i] == floor (v[i]) && fabs (v[i]) < 1e9;
+      }
+  if (!whole && m > 0 && (m >= 1e4 || m < 1e-3))
+    {
+      g_strlcpy (fmt, "%.2g", size);
+      return;
+    }
+  dec = whole || m == 0 ? 0 : CLAMP (2 - (int) floor (log10 (m)), 0, 5);
+  g_snprintf (fmt, size, "%%.%df", dec);
+}
+
 static char *
-value_text (double v)
+value_text (double v, const char *fmt)
 {
   char buf[32];
   if (!isfinite (v))
     return g_strdup ("");
-  if (v != 0 && (fabs (v) >= 1e4 || fabs (v) < 1e-2))
-    g_ascii_formatd (buf, sizeof buf, "%.2g", v);
-  else
-    g_ascii_formatd (buf, sizeof buf, fabs (v) >= 100 ? "%.0f" : fabs (v) >= 10 ? "%.1f" : "%.2f", v);
+  g_ascii_formatd (buf, sizeof buf, fmt, v);
   return g_strdup (buf);
 }
 
@@ -57,6 +78,7 @@ nl_matrix_figure_draw (NlAxes *axes, const double *values, guint rows, guint col
   g_autoptr(GPtrArray) xl = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) yl = g_ptr_array_new_with_free_func (g_free);
   double lo, hi;
+  char fmt[16];
 
   if (!values || rows == 0 || cols == 0)
     {
@@ -71,6 +93,7 @@ nl_matrix_figure_draw (NlAxes *axes, const double *values, guint rows, guint col
   nl_axes_set_xlim (axes, 0, cols);
   nl_axes_set_ylim (axes, 0, rows);
   nl_axes_set_frame (axes, TRUE);
+  nl_axes_set_equal_aspect (axes, TRUE);   /* square cells */
   nl_axes_image (axes, values, rows, cols, 0, cols, 0, rows, o.colormap, lo, hi, FALSE);
   nl_axes_set_colorbar (axes, o.colormap, lo, hi, o.value_label);
   nl_axes_set_xlabel (axes, o.xlabel);
@@ -98,6 +121,7 @@ nl_matrix_figure_draw (NlAxes *axes, const double *values, guint rows, guint col
       nl_axes_set_yticks (axes, ypos, (const char *const *) yl->pdata, rows);
     }
 
+  value_format (values, (gsize) rows * cols, fmt, sizeof fmt);
   if (!o.no_values && rows <= 12 && cols <= 12)
     for (guint i = 0; i < rows; i++)
       for (guint j = 0; j < cols; j++)
@@ -105,7 +129,7 @@ nl_matrix_figure_draw (NlAxes *axes, const double *values, guint rows, guint col
           double v = values[(gsize) i * cols + j];
           NlColor c = nl_colormap_eval (o.colormap, (v - lo) / (hi - lo));
           NlColor ink = nl_color_luminance (c) > 0.35 ? (NlColor) { 0, 0, 0 } : (NlColor) { 1, 1, 1 };
-          g_autofree char *text = value_text (v);
+          g_autofree char *text = value_text (v, fmt);
           nl_axes_text (axes, j + 0.5, i + 0.5, text, ink, 0.85);
         }
   return TRUE;

@@ -122,7 +122,7 @@ raster_results (guint n_a, guint n_b, guint n_c, guint per_cell, guint32 seed)
  * the pixel cells of the spikes (in the population's colour when `full`), white elsewhere. */
 static void
 check_raster_pixels (NlResults *r, NlFigure *fig, const char *path, guint n_rows, gboolean full,
-                     double t0, double t1)
+                     double t0, double t1, double scale)
 {
   Png p = png_load (path);
   double x, y, w, h;
@@ -133,6 +133,7 @@ check_raster_pixels (NlResults *r, NlFigure *fig, const char *path, guint n_rows
   guint64 marked = 0;
 
   nl_axes_get_plot_area (nl_figure_get_axes (fig, 0), &x, &y, &w, &h);
+  x *= scale, y *= scale, w *= scale, h *= scale;
   g_assert_cmpfloat (x, ==, floor (x));
   g_assert_cmpfloat (y, ==, floor (y));
   W = (guint) w, H = (guint) h;
@@ -193,7 +194,15 @@ test_raster_marks (void)
   g_assert_true (nl_figure_save (fig, path, &error));
   g_assert_no_error (error);
   keep (path);
-  check_raster_pixels (r, fig, path, 40, TRUE, 0, 1000);
+  check_raster_pixels (r, fig, path, 40, TRUE, 0, 1000, 1);
+
+  /* At twice the pixel density the grid is the device's pixels. */
+  {
+    g_autofree char *path2 = tmp_path ("raster-marks-2x.png");
+    nl_figure_set_scale (fig, 2);
+    g_assert_true (nl_figure_save (fig, path2, &error));
+    check_raster_pixels (r, fig, path2, 40, TRUE, 0, 1000, 2);
+  }
 }
 
 /* More cells than pixel rows, density colouring, a time window. */
@@ -213,7 +222,7 @@ test_raster_density (void)
   g_assert_no_error (error);
   g_assert_true (nl_figure_save (fig, path, &error));
   keep (path);
-  check_raster_pixels (r, fig, path, 5000, FALSE, 200, 700);
+  check_raster_pixels (r, fig, path, 5000, FALSE, 200, 700, 1);
 }
 
 static void
@@ -231,6 +240,19 @@ test_raster_bad_pop (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "'X'"));
   g_assert_nonnull (strstr (error->message, "A, B, C"));
+  g_clear_error (&error);
+
+  /* Gids outside the chosen populations select no cell. */
+  {
+    const guint32 gids[] = { 0, 1 };
+    const char *only_c[] = { "C", NULL };
+    o.base.pops = only_c;
+    o.base.gids = gids;
+    o.base.n_gids = 2;
+    fig = nl_raster_figure_new (r, &o, &error);
+    g_assert_null (fig);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  }
 }
 
 /* ---- colour maps ---- */
@@ -478,9 +500,14 @@ test_spikestats (void)
   const char *labels[] = { "E", "I" };
   g_autofree char *path = tmp_path ("spikestats.png");
   g_autoptr(GError) error = NULL;
-  g_autoptr(NlFigure) fig = nl_spikestats_figure_new (values, n, 2, labels, NULL, &error);
+  g_autoptr(NlFigure) fig = NULL;
   NlAxes *axes;
   Png p;
+
+  g_assert_null (nl_spikestats_figure_new (values, n, 0, labels, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  fig = nl_spikestats_figure_new (values, n, 2, labels, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_true (nl_figure_save (fig, path, &error));
@@ -554,6 +581,9 @@ test_granger (void)
       v[102 + i] = 0.02;
       v[153 + i] = 0.5 + 0.3 * cos (i / 8.0);
     }
+  g_assert_null (nl_granger_figure_new (f, 0, v, 4, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
   fig = nl_granger_figure_new (f, 51, v, 4, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (nl_figure_save (fig, path, &error));
@@ -654,6 +684,16 @@ test_net2d (void)
                                        (int) nl_axes_y_to_px (axes, ys[g])),
                                nl_palette_color (nl_network_get_n_pops (net) - 1,
                                                  nl_network_get_n_pops (net)), 40));
+  /* An unknown population is an error. */
+  {
+    const char *pops[] = { "Q", NULL };
+    NlNet2dOptions o = { 0 };
+    o.base.pops = pops;
+    g_assert_null (nl_net2d_figure_new (net, &o, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "'Q'"));
+    g_clear_error (&error);
+  }
   /* Equal scales: 100 µm is as many pixels on x as on y. */
   g_assert_cmpfloat_with_epsilon (fabs (nl_axes_x_to_px (axes, 100) - nl_axes_x_to_px (axes, 0)),
                                   fabs (nl_axes_y_to_px (axes, 100) - nl_axes_y_to_px (axes, 0)), 1.0);

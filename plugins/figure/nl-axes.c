@@ -847,15 +847,19 @@ nl_axes_draw (NlAxes *a, cairo_t *cr)
   /* Axis lines just outside the plot area, so they never cover data pixels. */
   ink (cr, SPINE);
   cairo_set_line_width (cr, u);
-  cairo_move_to (cr, a->px - 0.5 * u, a->py);
-  cairo_line_to (cr, a->px - 0.5 * u, a->py + a->ph + u);
-  cairo_line_to (cr, a->px + a->pw, a->py + a->ph + 0.5 * u);
-  if (a->full_frame)
-    {
-      cairo_move_to (cr, a->px + a->pw + 0.5 * u, a->py + a->ph + u);
-      cairo_line_to (cr, a->px + a->pw + 0.5 * u, a->py - 0.5 * u);
-      cairo_line_to (cr, a->px - u, a->py - 0.5 * u);
-    }
+  {
+    double l = a->px - 0.5 * u, r = a->px + a->pw + 0.5 * u;
+    double t = a->py - 0.5 * u, b = a->py + a->ph + 0.5 * u;
+    cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
+    if (a->full_frame)
+      cairo_rectangle (cr, l, t, r - l, b - t);
+    else
+      {
+        cairo_move_to (cr, l, a->py);
+        cairo_line_to (cr, l, b);
+        cairo_line_to (cr, a->px + a->pw, b);
+      }
+  }
   cairo_stroke (cr);
 
   /* Ticks pointing out, labels beyond them. */

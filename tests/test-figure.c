@@ -225,6 +225,46 @@ test_raster_density (void)
   check_raster_pixels (r, fig, path, 5000, FALSE, 200, 700, 1);
 }
 
+/* Results without populations (a spike CSV) and gids far apart: rows follow gid order, no
+ * table of 4 × 10^9 entries is made. */
+static void
+test_raster_sparse_gids (void)
+{
+  g_autoptr(NlResults) r = nl_results_new ();
+  double *t = g_new (double, 3);
+  guint32 *g = g_new (guint32, 3);
+  g_autofree char *path = tmp_path ("raster-sparse.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlFigure) fig = NULL;
+  const guint32 want_rows[3] = { 1, 0, 1 };
+  double x, y, w, h;
+  Png p;
+
+  t[0] = 100, g[0] = 4000000000u;
+  t[1] = 500, g[1] = 2;
+  t[2] = 900, g[2] = 4000000000u;
+  nl_results_set_spikes (r, t, g, 3);
+  nl_results_set_duration (r, 1000);
+  fig = nl_raster_figure_new (r, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  p = png_load (path);
+  nl_axes_get_plot_area (nl_figure_get_axes (fig, 0), &x, &y, &w, &h);
+  for (int k = 0; k < 3; k++)
+    {
+      const double *tt = nl_results_get_spike_times (r);
+      const guint32 *gg = nl_results_get_spike_gids (r);
+      guint col = (guint) floor (tt[k] / 1000 * w), row = gg[k] == 2 ? 0 : 1;
+      guint lo = row * (guint) h / 2, hi = (row + 1) * (guint) h / 2;
+      guint mid = (lo + hi) / 2;
+      g_assert_cmpuint (row, ==, want_rows[k]);
+      g_assert_true (near_color (png_at (&p, (int) x + (int) col, (int) y + (int) h - 1 - (int) mid),
+                                 nl_palette_color (0, 1), 2));
+      g_assert_cmpuint (png_at (&p, (int) x + (int) col + 2, (int) y + (int) h - 1 - (int) mid), ==, 0xffffff);
+    }
+  cairo_surface_destroy (p.s);
+}
+
 static void
 test_raster_bad_pop (void)
 {
@@ -789,6 +829,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figure/raster/marks", test_raster_marks);
   g_test_add_func ("/figure/raster/density", test_raster_density);
   g_test_add_func ("/figure/raster/bad-pop", test_raster_bad_pop);
+  g_test_add_func ("/figure/raster/sparse-gids", test_raster_sparse_gids);
   g_test_add_func ("/figure/heatmap", test_heatmap);
   g_test_add_func ("/figure/nte", test_nte);
   g_test_add_func ("/figure/traces", test_traces_sine);

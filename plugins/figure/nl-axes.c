@@ -641,6 +641,23 @@ nl_axes_layout (NlAxes *a, cairo_t *cr, double x, double y, double w, double h,
       target = floor (target * 0.6);
     }
   a->xtarget = target;
+  /* Crowded categories: label every n-th so names never overlap. */
+  a->xfixed_every = 1;
+  while (a->xfixed.pos->len && a->xfixed_every < a->xfixed.pos->len)
+    {
+      g_autoptr(GArray) some = ticks_new ();
+      xt = make_ticks (a->xscale, &a->xfixed, a->x0, a->x1, target);
+      for (guint i = 0; i < xt->len; i += a->xfixed_every)
+        {
+          NlTick t = g_array_index (xt, NlTick, i);
+          t.label = g_strdup (t.label);
+          g_array_append_val (some, t);
+        }
+      g_array_unref (xt);
+      if (x_labels_fit (a, cr, some, 0.5 * em))
+        break;
+      a->xfixed_every++;
+    }
 }
 
 /* ---- drawing ---- */
@@ -798,7 +815,8 @@ void
 nl_axes_draw (NlAxes *a, cairo_t *cr)
 {
   double em = a->fig->font_pt * nl_fig_px_per_pt (a->fig), u = unit (a);
-  double tick_len = 0.35 * em, pad = 0.3 * em, left_text = a->px, bottom_text;
+  double tick_len = 0.35 * em, pad = 0.3 * em, left_text = a->px, bottom_text, label_h;
+  double last_label = -G_MAXDOUBLE;
   g_autoptr(GArray) xt = make_ticks (a->xscale, &a->xfixed, a->x0, a->x1, a->xtarget);
   g_autoptr(GArray) yt = make_ticks (a->yscale, &a->yfixed, a->y0, a->y1,
                                       MAX (2, a->ph / (4.0 * em)));
@@ -864,6 +882,7 @@ nl_axes_draw (NlAxes *a, cairo_t *cr)
 
   /* Ticks pointing out, labels beyond them. */
   bottom_text = a->py + a->ph + tick_len + pad;
+  label_h = text_height (a, cr, "0", 0.9);
   for (guint i = 0; i < xt->len; i++)
     {
       NlTick *t = &g_array_index (xt, NlTick, i);
@@ -874,7 +893,7 @@ nl_axes_draw (NlAxes *a, cairo_t *cr)
       cairo_move_to (cr, crisp (MIN (v, a->px + a->pw - 0.5)), a->py + a->ph + u);
       cairo_rel_line_to (cr, 0, len);
       cairo_stroke (cr);
-      if (t->label)
+      if (t->label && (!a->xfixed.pos->len || i % a->xfixed_every == 0))
         {
           g_autoptr(PangoLayout) l = nl_fig_layout (a->fig, cr, t->label, 0.9, FALSE, TRUE);
           ink (cr, INK);
@@ -891,10 +910,12 @@ nl_axes_draw (NlAxes *a, cairo_t *cr)
       cairo_move_to (cr, a->px - u, crisp (MIN (v, a->py + a->ph - 0.5)));
       cairo_rel_line_to (cr, -len, 0);
       cairo_stroke (cr);
-      if (t->label)
+      /* A label too close to the previous one is left out (crowded categories). */
+      if (t->label && fabs (v - last_label) >= 1.05 * label_h)
         {
           g_autoptr(PangoLayout) l = nl_fig_layout (a->fig, cr, t->label, 0.9, FALSE, TRUE);
           double w;
+          last_label = v;
           ink (cr, INK);
           nl_fig_draw_layout (cr, l, a->px - tick_len - pad - u, v, 1, 0.5, 0);
           nl_fig_layout_size (l, &w, NULL);

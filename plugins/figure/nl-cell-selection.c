@@ -13,28 +13,64 @@ nl_cell_selection_free (NlCellSelection *sel)
   g_free (sel->first_row);
   g_free (sel->n_rows);
   g_free (sel->row_of_gid);
+  if (sel->rows)
+    g_hash_table_unref (sel->rows);
   g_free (sel->pop_of_row);
   g_free (sel);
 }
 
-static guint32
-max_gid_seen (NlResults *r)
+static int
+cmp_u32 (gconstpointer pa, gconstpointer pb)
+{
+  guint32 a = *(const guint32 *) pa, b = *(const guint32 *) pb;
+  return (a > b) - (a < b);
+}
+
+/* The gids of results without populations: 0 … n_cells − 1 and every gid of a spike or a
+ * trace, sorted, each once. */
+static GArray *
+gids_seen (NlResults *r)
 {
   guint64 ns = nl_results_get_n_spikes (r);
   const guint32 *g = nl_results_get_spike_gids (r);
-  guint32 m = nl_results_get_n_cells (r) ? nl_results_get_n_cells (r) - 1 : 0;
+  guint n_cells = nl_results_get_n_cells (r);
+  g_autoptr(GHashTable) extra = g_hash_table_new (NULL, NULL);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GHashTableIter it;
+  gpointer key;
 
+  for (guint32 i = 0; i < n_cells; i++)
+    g_array_append_val (out, i);
+  /* Most gids are below n_cells: only the others go through the hash set. */
   for (guint64 i = 0; i < ns; i++)
-    m = MAX (m, g[i]);
+    if (g[i] >= n_cells)
+      g_hash_table_add (extra, GUINT_TO_POINTER (g[i]));
   for (guint t = 0; t < nl_results_get_n_traces (r); t++)
     for (guint c = 0; c < nl_results_get_trace_n_cells (r, t); c++)
       {
         guint32 gid;
         guint64 n;
         nl_results_get_trace_values (r, t, c, &gid, &n);
-        m = MAX (m, gid);
+        if (gid >= n_cells)
+          g_hash_table_add (extra, GUINT_TO_POINTER (gid));
       }
-  return m;
+  g_hash_table_iter_init (&it, extra);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      guint32 gid = GPOINTER_TO_UINT (key);
+      g_array_append_val (out, gid);
+    }
+  g_array_sort (out, cmp_u32);
+  return out;
+}
+
+static void
+set_row (NlCellSelection *sel, guint32 gid, guint row)
+{
+  if (sel->row_of_gid)
+    sel->row_of_gid[gid] = (gint32) row;
+  else
+    g_hash_table_insert (sel->rows, GUINT_TO_POINTER (gid), GUINT_TO_POINTER (row + 1));
 }
 
 NlCellSelection *
@@ -44,9 +80,11 @@ nl_cell_selection_new (NlResults *r, const NlFigureOptions *o, GError **error)
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) pop_ids = g_array_new (FALSE, FALSE, sizeof (int));
   g_autoptr(GHashTable) wanted = NULL;
+  g_autoptr(GArray) all = NULL;
   guint n_pops = nl_results_get_n_pops (r), row = 0;
   gboolean no_pops = n_pops == 0;
   guint32 max_gid = 0;
+  guint64 n_listed = 0;
 
   if (o && o->gids)
     {
@@ -87,7 +125,12 @@ nl_cell_selection_new (NlResults *r, const NlFigureOptions *o, GError **error)
     }
 
   if (no_pops)
-    max_gid = max_gid_seen (r);
+    {
+      all = gids_seen (r);
+      n_listed = all->len;
+      if (all->len)
+        max_gid = g_array_index (all, guint32, all->len - 1);
+    }
   else
     for (guint p = 0; p < n_pops; p++)
       {
@@ -95,11 +138,19 @@ nl_cell_selection_new (NlResults *r, const NlFigureOptions *o, GError **error)
         const guint32 *g = nl_results_get_pop_gids (r, p, &n);
         for (guint i = 0; i < n; i++)
           max_gid = MAX (max_gid, g[i]);
+        n_listed += n;
       }
-  sel->n_gids = max_gid + 1;
-  sel->row_of_gid = g_new (gint32, sel->n_gids);
-  for (guint32 i = 0; i < sel->n_gids; i++)
-    sel->row_of_gid[i] = -1;
+  /* A table indexed by gid while it stays near the number of cells (sizes come from the
+   * data, not from a declared count); a hash table for sparse gids. */
+  if ((guint64) max_gid < 4 * n_listed + (1u << 20))
+    {
+      sel->n_gids = max_gid + 1;
+      sel->row_of_gid = g_new (gint32, sel->n_gids);
+      for (guint32 i = 0; i < sel->n_gids; i++)
+        sel->row_of_gid[i] = -1;
+    }
+  else
+    sel->rows = g_hash_table_new (NULL, NULL);
 
   sel->n_pops = pop_ids->len;
   sel->first_row = g_new0 (guint, MAX (sel->n_pops, 1));
@@ -108,19 +159,19 @@ nl_cell_selection_new (NlResults *r, const NlFigureOptions *o, GError **error)
     {
       int p = g_array_index (pop_ids, int, k);
       guint n = 0;
-      const guint32 *g = p >= 0 ? nl_results_get_pop_gids (r, (guint) p, &n) : NULL;
+      const guint32 *g = p >= 0 ? nl_results_get_pop_gids (r, (guint) p, &n)
+                                : (const guint32 *) all->data;
 
       sel->first_row[k] = row;
       if (p < 0)
-        n = sel->n_gids;
+        n = all->len;
       for (guint i = 0; i < n; i++)
         {
-          guint32 gid = g ? g[i] : i;
-          if (wanted && !g_hash_table_contains (wanted, GUINT_TO_POINTER (gid)))
+          if (wanted && !g_hash_table_contains (wanted, GUINT_TO_POINTER (g[i])))
             continue;
-          if (sel->row_of_gid[gid] >= 0)
+          if (nl_cell_selection_row (sel, g[i]) >= 0)
             continue;   /* a gid listed twice keeps its first row */
-          sel->row_of_gid[gid] = (gint32) row++;
+          set_row (sel, g[i], row++);
         }
       sel->n_rows[k] = row - sel->first_row[k];
       g_ptr_array_add (names, g_strdup (p >= 0 ? nl_results_get_pop_name (r, (guint) p) : "cells"));

@@ -51,6 +51,7 @@ struct _NlAxes {
   double        px, py, pw, ph;       /* plot area in figure px */
   double        left, right, top, bottom;  /* margins */
   double        xtarget;              /* how many x ticks fit */
+  guint         xfixed_every;         /* label every n-th fixed x tick (crowded categories) */
 };
 
 struct _NlFigure {

@@ -16,14 +16,20 @@ nl_figure_new (guint width, guint height, double dpi)
 {
   NlFigure *fig = g_new0 (NlFigure, 1);
 
-  fig->width = width ? width : NL_FIGURE_DEFAULT_WIDTH;
-  fig->height = height ? height : NL_FIGURE_DEFAULT_HEIGHT;
-  fig->dpi = dpi > 0 ? dpi : NL_FIGURE_DEFAULT_DPI;
+  fig->dpi = dpi > 0 ? MIN (dpi, 2400) : NL_FIGURE_DEFAULT_DPI;
   fig->scale = 1;
   fig->font_pt = 10;
   fig->rows = fig->cols = 1;
   fig->axes = g_ptr_array_new_with_free_func ((GDestroyNotify) nl_axes_free);
+  nl_figure_set_size (fig, width, height);
   return fig;
+}
+
+void
+nl_figure_set_size (NlFigure *fig, guint width, guint height)
+{
+  fig->width = MIN (width ? width : NL_FIGURE_DEFAULT_WIDTH, NL_FIGURE_MAX_SIZE);
+  fig->height = MIN (height ? height : NL_FIGURE_DEFAULT_HEIGHT, NL_FIGURE_MAX_SIZE);
 }
 
 NlFigure *
@@ -65,8 +71,9 @@ nl_figure_set_font_size (NlFigure *fig, double points)
 void
 nl_figure_set_scale (NlFigure *fig, double scale)
 {
+  /* PNG pixels stay within cairo's image limit. */
   if (scale > 0)
-    fig->scale = scale;
+    fig->scale = MIN (scale, 32767.0 / MAX (fig->width, fig->height));
 }
 
 void

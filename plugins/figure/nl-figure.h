@@ -32,12 +32,17 @@ typedef enum {
 #define NL_FIGURE_DEFAULT_HEIGHT 600
 #define NL_FIGURE_DEFAULT_DPI    100
 
-/* width/height in px (0 → the defaults above), dpi 0 → 100. */
+/* width/height in px (0 → the defaults above, at most NL_FIGURE_MAX_SIZE), dpi 0 → 100. */
+#define NL_FIGURE_MAX_SIZE 16384
 NlFigure   *nl_figure_new           (guint           width,
                                      guint           height,
                                      double          dpi);
 void        nl_figure_free          (NlFigure       *fig);
 
+/* A new canvas size (a panel following its widget): the next render lays out anew. */
+void        nl_figure_set_size      (NlFigure       *fig,
+                                     guint           width,
+                                     guint           height);
 guint       nl_figure_get_width     (NlFigure       *fig);
 guint       nl_figure_get_height    (NlFigure       *fig);
 double      nl_figure_get_dpi       (NlFigure       *fig);

@@ -358,9 +358,9 @@ resolve_axis (NlAxes *a, int axis, const double user[2], NlScale scale, double *
 static double
 nice_step (double range, double target)
 {
-  /* The smallest of 1, 2, 5 × 10^k that gives at most `target` intervals. */
+  /* 1, 2 or 5 × 10^k near range / target, leaning to the larger step (fewer labels). */
   double raw = range / MAX (target, 1), mag = pow (10, floor (log10 (raw))), f = raw / mag;
-  return (f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10) * mag;
+  return (f <= 1.4 ? 1 : f <= 3 ? 2 : f <= 6 ? 5 : 10) * mag;
 }
 
 /* A number as a tick label: as many decimals as the step needs, a real minus sign. */
@@ -597,7 +597,7 @@ nl_axes_layout (NlAxes *a, cairo_t *cr, double x, double y, double w, double h,
               + 0.5 * em;
   a->ph = MAX (10, floor (h - a->top - a->bottom));
 
-  yt = make_ticks (a->yscale, &a->yfixed, a->y0, a->y1, MAX (2, a->ph / (4.0 * em)));
+  yt = make_ticks (a->yscale, &a->yfixed, a->y0, a->y1, MAX (2, a->ph / (3.5 * em)));
   a->left = 0.6 * em + (a->ylabel ? text_height (a, cr, a->ylabel, 1.0) + pad : 0)
             + max_label_size (a, cr, yt, TRUE) + pad + tick_len;
   a->left = MAX (a->left, min_left);
@@ -786,7 +786,7 @@ draw_colorbar (NlAxes *a, cairo_t *cr)
   cairo_stroke (cr);
 
   linear_ticks (ticks, MIN (a->cb_min, a->cb_max), MAX (a->cb_min, a->cb_max),
-                MAX (2, a->ph / (4.0 * em)));
+                MAX (2, a->ph / (3.5 * em)));
   for (guint i = 0; i < ticks->len; i++)
     {
       NlTick *t = &g_array_index (ticks, NlTick, i);
@@ -819,7 +819,7 @@ nl_axes_draw (NlAxes *a, cairo_t *cr)
   double last_label = -G_MAXDOUBLE;
   g_autoptr(GArray) xt = make_ticks (a->xscale, &a->xfixed, a->x0, a->x1, a->xtarget);
   g_autoptr(GArray) yt = make_ticks (a->yscale, &a->yfixed, a->y0, a->y1,
-                                      MAX (2, a->ph / (4.0 * em)));
+                                      MAX (2, a->ph / (3.5 * em)));
 
   cairo_save (cr);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
@@ -933,8 +933,10 @@ nl_axes_draw (NlAxes *a, cairo_t *cr)
   if (a->ylabel)
     {
       g_autoptr(PangoLayout) l = nl_fig_layout (a->fig, cr, a->ylabel, 1.0, FALSE, FALSE);
-      /* Rotated to read bottom to top; its baseline side faces the tick labels. */
-      nl_fig_draw_layout (cr, l, left_text - pad, a->py + a->ph / 2, 0.5, 1, -G_PI / 2);
+      /* Rotated to read bottom to top, at the margin's outer edge: the panels of a column
+       * share that edge, so their labels line up. */
+      nl_fig_draw_layout (cr, l, MIN (a->px - a->left + 0.6 * em, left_text - pad - label_h),
+                          a->py + a->ph / 2, 0.5, 0, -G_PI / 2);
     }
   if (a->title)
     {

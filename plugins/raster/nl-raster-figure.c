@@ -179,7 +179,7 @@ density_image (const NlRaster *r, guint w, guint h)
               int a;
               if (!src[x])
                 continue;
-              a = marks ? 255 : (int) lround (255 * (0.5 + 0.5 * log1p (src[x]) / lmax));
+              a = marks ? 255 : (int) lround (255 * (0.75 + 0.25 * log1p (src[x]) / lmax));
               dst[x] = lut[a];
             }
         }

@@ -15,8 +15,9 @@
  * Speed: spikes are counted into that pixel grid (one increment per spike) and the grid is
  * painted as one image, so ten million spikes render in well under a second. Below
  * `max_marks` spikes every marked pixel has the full colour; above it the colour's opacity
- * grows with the log of the pixel's spike count (a density). SVG/PDF get one rectangle per
- * spike below `max_marks`, else the density image embedded.
+ * grows from 75 % to 100 % with the log of the pixel's spike count (a density). SVG/PDF get
+ * one rectangle per spike below `max_marks`, else the density image embedded. (A GTK
+ * drawing area records into a vector surface: it gets the same, at its logical pixels.)
  */
 #pragma once
 

@@ -740,6 +740,62 @@ test_net2d (void)
   cairo_surface_destroy (p.s);
 }
 
+/* ---- primitives ---- */
+
+static NlColor
+blend (NlColor c, double alpha)
+{
+  return (NlColor) { 1 - alpha * (1 - c.r), 1 - alpha * (1 - c.g), 1 - alpha * (1 - c.b) };
+}
+
+/* A band, bars, a scatter point and text on fixed limits: each area has the colour its
+ * style gives (blended with white by its opacity), and the space between them stays white.
+ * A second panel on a log axis puts decades at equal distances. */
+static void
+test_primitives (void)
+{
+  g_autoptr(NlFigure) fig = nl_figure_new (600, 700, 100);
+  g_autofree char *path = tmp_path ("primitives.png");
+  g_autoptr(GError) error = NULL;
+  NlColor blue = nl_palette_color (0, 3), red = nl_palette_color (1, 3), green = nl_palette_color (2, 3);
+  const double bx[] = { 0, 10 }, lo[] = { 2, 2 }, hi[] = { 4, 4 };
+  const double edges[] = { 6, 7, 8 }, heights[] = { 8, 5 };
+  const double sx[] = { 2 }, sy[] = { 8 };
+  const double lx[] = { 1, 10, 100, 1000 }, ly[] = { 1, 2, 3, 4 };
+  NlStyle band = nl_style (blue, "band"), bars = nl_style (red, "bars"), dot = nl_style (green, "dot");
+  NlAxes *a, *b;
+  Png p;
+
+  nl_figure_set_grid (fig, 2, 1);
+  a = nl_figure_add_axes (fig, 0, 0, 1, 1);
+  nl_axes_set_xlim (a, 0, 10);
+  nl_axes_set_ylim (a, 0, 10);
+  nl_axes_band (a, bx, lo, hi, 2, &band);
+  nl_axes_bars (a, edges, heights, 2, &bars);
+  dot.marker_size = 12;
+  nl_axes_scatter (a, sx, sy, 1, &dot);
+  b = nl_figure_add_axes (fig, 1, 0, 1, 1);
+  nl_axes_set_xscale (b, NL_SCALE_LOG);
+  nl_axes_line (b, lx, ly, 4, NULL);
+  g_assert_true (nl_figure_save (fig, path, &error));
+  keep (path);
+  p = png_load (path);
+  g_assert_true (near_color (png_at (&p, (int) nl_axes_x_to_px (a, 3), (int) nl_axes_y_to_px (a, 3)),
+                             blend (blue, 0.25), 2));
+  g_assert_true (near_color (png_at (&p, (int) nl_axes_x_to_px (a, 6.5), (int) nl_axes_y_to_px (a, 7)),
+                             blend (red, 0.8), 2));
+  g_assert_true (near_color (png_at (&p, (int) nl_axes_x_to_px (a, 7.5), (int) nl_axes_y_to_px (a, 4.5)),
+                             blend (red, 0.8), 2));
+  g_assert_cmpuint (png_at (&p, (int) nl_axes_x_to_px (a, 7.5), (int) nl_axes_y_to_px (a, 6)), ==, 0xffffff);
+  g_assert_true (near_color (png_at (&p, (int) nl_axes_x_to_px (a, 2), (int) nl_axes_y_to_px (a, 8)),
+                             green, 2));
+  g_assert_cmpuint (png_at (&p, (int) nl_axes_x_to_px (a, 4), (int) nl_axes_y_to_px (a, 8)), ==, 0xffffff);
+  g_assert_cmpuint (png_at (&p, (int) nl_axes_x_to_px (a, 3), (int) nl_axes_y_to_px (a, 5)), ==, 0xffffff);
+  g_assert_cmpfloat_with_epsilon (nl_axes_x_to_px (b, 10) - nl_axes_x_to_px (b, 1),
+                                  nl_axes_x_to_px (b, 1000) - nl_axes_x_to_px (b, 100), 1e-9);
+  cairo_surface_destroy (p.s);
+}
+
 /* ---- vector output and saving ---- */
 
 static void
@@ -839,6 +895,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figure/granger", test_granger);
   g_test_add_func ("/figure/spectrogram", test_spectrogram);
   g_test_add_func ("/figure/net2d", test_net2d);
+  g_test_add_func ("/figure/primitives", test_primitives);
   g_test_add_func ("/figure/vector-outputs", test_vector_outputs);
   g_test_add_func ("/figure/save-errors", test_save_errors);
   return g_test_run ();

@@ -165,7 +165,7 @@ nl_axes_set_colorbar (NlAxes *a, NlColormap map, double vmin, double vmax, const
 }
 
 void
-nl_axes_add_entry (NlAxes *a, const NlStyle *style, gboolean line)
+nl_axes_add_entry (NlAxes *a, const NlStyle *style, gboolean line, double fill)
 {
   NlLegendEntry e = { 0 };
 
@@ -176,6 +176,7 @@ nl_axes_add_entry (NlAxes *a, const NlStyle *style, gboolean line)
   e.line = line;
   e.dashed = style->dashed;
   e.marker = style->marker;
+  e.alpha = line ? (style->alpha > 0 ? style->alpha : 1) : fill;
   g_array_append_val (a->entries, e);
 }
 
@@ -183,7 +184,7 @@ void
 nl_axes_add_legend_entry (NlAxes *a, NlColor color, const char *label)
 {
   NlStyle s = nl_style (color, label);
-  nl_axes_add_entry (a, &s, FALSE);
+  nl_axes_add_entry (a, &s, FALSE, 1);
 }
 
 void
@@ -581,7 +582,7 @@ colorbar_width (NlAxes *a, cairo_t *cr, double *tick_w)
 
 void
 nl_axes_layout (NlAxes *a, cairo_t *cr, double x, double y, double w, double h,
-                double min_left)
+                double min_left, double min_right)
 {
   double em = a->fig->font_pt * nl_fig_px_per_pt (a->fig);
   double tick_len = 0.35 * em, pad = 0.3 * em, tick_h, cbw, cb_tick_w = 0;
@@ -606,6 +607,7 @@ nl_axes_layout (NlAxes *a, cairo_t *cr, double x, double y, double w, double h,
   cbw = colorbar_width (a, cr, &cb_tick_w);
   a->right = 1.2 * em + cbw
              + (a->legend == NL_LEGEND_RIGHT && a->entries->len ? 1.0 * em + legend_width (a, cr) : 0);
+  a->right = MAX (a->right, min_right);
   a->pw = MAX (10, floor (w - a->left - a->right));
   /* Whole pixels: a raster's pixel cells and 1 px lines land on the pixel grid. */
   a->px = round (x + a->left);
@@ -717,7 +719,7 @@ draw_legend (NlAxes *a, cairo_t *cr, double x, double y, gboolean inside)
       double cy = y + (i + 0.5) * row;
       g_autoptr(PangoLayout) l = nl_fig_layout (a->fig, cr, e->label, 0.9, FALSE, FALSE);
 
-      cairo_set_source_rgb (cr, e->color.r, e->color.g, e->color.b);
+      cairo_set_source_rgba (cr, e->color.r, e->color.g, e->color.b, e->alpha);
       if (e->line)
         {
           cairo_set_line_width (cr, 2 * unit (a));

@@ -21,6 +21,7 @@ typedef struct {
   NlColor  color;
   char    *label;
   gboolean line;              /* a line sample, else a filled swatch */
+  double   alpha;             /* the swatch's opacity, as the primitive's fill */
   gboolean dashed;
   NlMarker marker;
 } NlLegendEntry;
@@ -90,14 +91,16 @@ NlAxes      *nl_axes_new          (NlFigure   *fig,
                                    guint       rowspan,
                                    guint       colspan);
 void         nl_axes_free         (NlAxes     *axes);
-/* Fixes limits and margins for the cell (x, y, w, h); `min_left` lines up a column. */
+/* Fixes limits and margins for the cell (x, y, w, h); `min_left` and `min_right` line up
+ * the plot areas of a column. */
 void         nl_axes_layout       (NlAxes     *axes,
                                    cairo_t    *cr,
                                    double      x,
                                    double      y,
                                    double      w,
                                    double      h,
-                                   double      min_left);
+                                   double      min_left,
+                                   double      min_right);
 void         nl_axes_draw         (NlAxes     *axes,
                                    cairo_t    *cr);
 /* Adds a primitive (a copy of `artist`, which gives its data to the axes). */
@@ -112,9 +115,11 @@ void         nl_artist_extend     (NlArtist       *artist,
                                    int             axis,
                                    const double   *values,
                                    gsize           n);
+/* A legend entry for a primitive: a line sample, or a swatch at opacity `fill`. */
 void         nl_axes_add_entry    (NlAxes        *axes,
                                    const NlStyle *style,
-                                   gboolean       line);
+                                   gboolean       line,
+                                   double         fill);
 /* A marker path (not filled) centred at (x, y). */
 void         nl_fig_draw_marker   (cairo_t       *cr,
                                    NlMarker       marker,

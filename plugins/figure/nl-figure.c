@@ -171,6 +171,7 @@ nl_figure_render (NlFigure *fig, cairo_t *cr)
 {
   double top = 0, cw, ch, pad = 0.6 * fig->font_pt * nl_fig_px_per_pt (fig);
   g_autofree double *col_left = g_new0 (double, fig->cols);
+  g_autofree double *col_right = g_new0 (double, fig->cols);
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
@@ -193,16 +194,20 @@ nl_figure_render (NlFigure *fig, cairo_t *cr)
 
   cw = (double) fig->width / fig->cols;
   ch = (fig->height - top) / fig->rows;
-  /* Two passes: the first finds each column's widest left margin, the second lays out
-   * with it so stacked panels share their time axis pixels. */
+  /* Two passes: the first finds each column's widest left and right margins, the second
+   * lays out with them so stacked panels share their time axis pixels. */
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; i < fig->axes->len; i++)
       {
         NlAxes *a = g_ptr_array_index (fig->axes, i);
         nl_axes_layout (a, cr, a->col * cw, top + a->row * ch, a->colspan * cw,
-                        a->rowspan * ch, pass ? col_left[a->col] : 0);
+                        a->rowspan * ch, pass ? col_left[a->col] : 0,
+                        pass ? col_right[a->col] : 0);
         if (!pass)
-          col_left[a->col] = MAX (col_left[a->col], a->left);
+          {
+            col_left[a->col] = MAX (col_left[a->col], a->left);
+            col_right[a->col] = MAX (col_right[a->col], a->right);
+          }
       }
   for (guint i = 0; i < fig->axes->len; i++)
     nl_axes_draw (g_ptr_array_index (fig->axes, i), cr);

@@ -125,7 +125,7 @@ add_xy (NlAxes *a, NlAxesDrawFunc draw, const double *x, const double *y, gsize 
   nl_artist_extend (&art, 0, x, n);
   nl_artist_extend (&art, 1, y, n);
   nl_axes_add_artist (a, &art);
-  nl_axes_add_entry (a, style, line);
+  nl_axes_add_entry (a, style, line, 1);
 }
 
 void
@@ -246,7 +246,11 @@ add_hist (NlAxes *a, NlAxesDrawFunc draw, const double *edges, const double *v, 
   art.tight_x = TRUE;
   art.zero_floor = TRUE;
   nl_axes_add_artist (a, &art);
-  nl_axes_add_entry (a, style, draw == draw_steps && !(style && style->fill_alpha > 0));
+  if (draw == draw_steps && !(style && style->fill_alpha > 0))
+    nl_axes_add_entry (a, style, TRUE, 1);
+  else
+    nl_axes_add_entry (a, style, FALSE, style && style->fill_alpha > 0 ? style->fill_alpha
+                                                 : draw == draw_bars ? 0.8 : 1);
 }
 
 void
@@ -316,7 +320,7 @@ nl_axes_band (NlAxes *a, const double *x, const double *lo, const double *hi, gs
   nl_artist_extend (&art, 1, lo, n);
   nl_artist_extend (&art, 1, hi, n);
   nl_axes_add_artist (a, &art);
-  nl_axes_add_entry (a, style, FALSE);
+  nl_axes_add_entry (a, style, FALSE, style && style->fill_alpha > 0 ? style->fill_alpha : 0.25);
 }
 
 static void
@@ -349,7 +353,7 @@ nl_axes_segments (NlAxes *a, const double *xy, gsize n, const NlStyle *style)
     for (int k = 0; k < 4; k++)
       nl_artist_extend (&art, k % 2, &xy[4 * i + k], 1);
   nl_axes_add_artist (a, &art);
-  nl_axes_add_entry (a, style, TRUE);
+  nl_axes_add_entry (a, style, TRUE, 1);
 }
 
 /* ---- box plot ---- */
@@ -477,7 +481,7 @@ nl_axes_boxplot (NlAxes *a, double position, double width, const double *values,
   nl_artist_extend (&art, 0, x, 2);
   nl_artist_extend (&art, 1, v, m);
   nl_axes_add_artist (a, &art);
-  nl_axes_add_entry (a, style, FALSE);
+  nl_axes_add_entry (a, style, FALSE, style && style->fill_alpha > 0 ? style->fill_alpha : 0.35);
 }
 
 /* ---- image ---- */

@@ -22,6 +22,7 @@ int  nl_cmd_build        (int argc, char **argv);
 int  nl_cmd_run          (int argc, char **argv);
 int  nl_cmd_info         (int argc, char **argv);
 int  nl_cmd_convert      (int argc, char **argv);
+int  nl_cmd_analyze      (int argc, char **argv);
 
 /* Parses `argc/argv` with `entries`; on a usage error prints it with the help hint and
  * returns FALSE. */

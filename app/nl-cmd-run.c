@@ -1,4 +1,7 @@
 #include "nl-cli.h"
+#include "nl-run-save.h"
+
+#include <nl-results-write.h>
 
 #include <nl-build.h>
 #include <nl-json.h>
@@ -137,7 +140,7 @@ nl_cmd_run (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print counts, spikes and rates as JSON on standard output", NULL },
     { "mod-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mod_dirs, "Compile and load the .mod files of DIR (repeatable)", "DIR" },
     { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &run_dir, "Write NEURON's inputs to DIR and keep them (default: a temporary folder)", "DIR" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write results into DIR/ (spikes.csv, one CSV per recorded trace)", "DIR/" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the results: DIR/ (spikes.csv, one CSV per trace) or a file whose extension says the format (.h5 native, .json, .json.gz, .mat, .sonata.h5, .csv)", "DIR/|FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "MODEL…" },
     { NULL }
   };
@@ -166,9 +169,11 @@ nl_cmd_run (int argc, char **argv)
                   "Try 'netloom run --help'.\n");
       return NL_EXIT_USAGE;
     }
-  if (output && !g_str_has_suffix (output, "/") && !g_file_test (output, G_FILE_TEST_IS_DIR))
+  gboolean output_dir = output && (g_str_has_suffix (output, "/") || g_file_test (output, G_FILE_TEST_IS_DIR));
+  if (output && !output_dir && !nl_results_format_for_filename (output))
     {
-      g_printerr ("netloom run: -o: only a folder (DIR/) is supported so far\n");
+      g_printerr ("netloom run: -o %s: cannot tell the format from the name; give a folder (DIR/) or a "
+                  "file ending in .h5, .json, .json.gz, .mat, .sonata.h5 or .csv\n", output);
       return NL_EXIT_USAGE;
     }
 
@@ -207,11 +212,25 @@ nl_cmd_run (int argc, char **argv)
   double duration_ms = nl_results_get_duration (res);
   guint n_ranks = json_object_get_int_member (nl_results_get_meta (res), "ranks");
   double wall_s = json_object_get_double_member (nl_results_get_meta (res), "wall_s");
-  if (output && !write_csv_dir (output, res, &error))
-    {
-      fprintf (stderr, "netloom run: %s\n", error->message);
-      return NL_EXIT_RUNTIME;
-    }
+  {
+    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+    gboolean ok = TRUE;
+
+    nl_run_save_prepare (spec, res);
+    if (output_dir)
+      ok = write_csv_dir (output, res, &error);
+    else if (output && (ok = nl_results_write (res, output, NULL, &error)))
+      g_ptr_array_add (written, g_strdup (output));
+    if (ok)
+      ok = nl_run_save_outputs (spec, res, written, &error);
+    if (!ok)
+      {
+        fprintf (stderr, "netloom run: %s\n", error->message);
+        return NL_EXIT_RUNTIME;
+      }
+    for (guint i = 0; i < written->len; i++)
+      fprintf (stderr, "wrote %s\n", (char *) written->pdata[i]);
+  }
 
   guint n_pops = nl_network_get_n_pops (net);
   g_autofree guint64 *conns_in = nl_cli_conns_in (net);

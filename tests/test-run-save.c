@@ -1,0 +1,112 @@
+/* test-run-save.c — `netloom run` writes what simConfig's NetPyNE save flags ask for, named
+ * as NetPyNE names them, besides -o (which never suppresses them). */
+#include <nl-results-read.h>
+#include <nl-spec.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "nl-run-save.h"
+#include "nl-testutil.h"
+
+static NlSpec *
+spec_with (const char *sim_config)
+{
+  g_autofree char *text = g_strdup_printf ("{\"netParams\": {\"popParams\": {\"A\": {\"cellModel\": \"NetStim\", "
+                                           "\"numCells\": 2, \"rate\": 20, \"noise\": 0}}}, \"simConfig\": %s}",
+                                           sim_config);
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  g_autoptr(GError) error = NULL;
+  NlSpec *spec = nl_spec_load_from_data (text, -1, problems, &error);
+  g_assert_no_error (error);
+  return spec;
+}
+
+static void
+test_base_names (void)
+{
+  static const struct { const char *cfg; const char *base; } cases[] = {
+    { "{}", "model_output_data" },                               /* NetPyNE's default filename */
+    { "{\"filename\": \"out/tut2\"}", "out/tut2_data" },
+    { "{\"filename\": \"tut2\", \"saveFolder\": \"runs\"}", "runs/tut2_data" },
+    { "{\"filename\": \"tut2\", \"saveFolder\": \"runs\", \"simLabel\": \"v1\"}", "runs/v1_data" },
+    { "{\"filename\": \"tut2\", \"simLabel\": \"v1\"}", "tut2_data" },   /* label only with a folder */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(NlSpec) spec = spec_with (cases[i].cfg);
+      g_autofree char *base = nl_run_save_base (spec);
+      g_assert_cmpstr (base, ==, cases[i].base);
+    }
+  {
+    g_autoptr(NlSpec) spec = spec_with ("{\"filename\": \"x\", \"timestampFilename\": true}");
+    g_autofree char *base = nl_run_save_base (spec);
+    /* x_data-YYYYmmdd_HHMMSS */
+    g_assert_true (g_str_has_prefix (base, "x_data-"));
+    g_assert_cmpuint (strlen (base), ==, strlen ("x_data-") + 15);
+    g_assert_true (base[strlen ("x_data-") + 8] == '_');
+  }
+}
+
+static void
+test_cli_flags (void)
+{
+  const char *tmp = nl_test_tmpdir ();
+  g_autofree char *model = g_build_filename (tmp, "save.json", NULL);
+  g_autofree char *base = g_build_filename (tmp, "runs", "v1_data", NULL);
+  g_autofree char *json = g_strconcat (base, ".json", NULL);
+  g_autofree char *csv = g_strconcat (base, ".csv", NULL);
+  g_autofree char *extra = g_build_filename (tmp, "extra.json.gz", NULL);
+  g_autofree char *runs = g_build_filename (tmp, "runs", NULL);
+  g_autofree char *text = NULL, *out = NULL, *err = NULL;
+  g_autofree char *nrniv = g_find_program_in_path ("nrniv");
+
+  if (!nrniv)
+    {
+      g_test_skip ("nrniv not found");
+      return;
+    }
+  text = g_strdup_printf ("{\"netParams\": {\"popParams\": {\"A\": {\"cellModel\": \"NetStim\", \"numCells\": 3, "
+                          "\"rate\": 50, \"noise\": 0, \"start\": 1}}},"
+                          " \"simConfig\": {\"duration\": 100, \"filename\": \"ignored\", \"saveFolder\": \"%s\", "
+                          "\"simLabel\": \"v1\", \"saveJson\": true, \"saveCSV\": true, \"savePickle\": true}}",
+                          runs);
+  g_assert_true (g_file_set_contents (model, text, -1, NULL));
+  {
+    const char *argv[] = { "run", model, "-o", extra, NULL };
+    int status = nl_test_run_cli (argv, &out, &err);
+    if (status != 0)
+      g_error ("netloom run: %d\n%s", status, err);
+  }
+  /* The pickle flag is explained, not silently dropped. */
+  g_assert_true (strstr (err, "savePickle") != NULL);
+
+  const char *files[] = { json, csv, extra };
+  guint64 counts[3];
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NlResults) r = nl_results_read (files[i], &error);
+      g_assert_no_error (error);
+      counts[i] = nl_results_get_n_spikes (r);
+      if (i == 0)
+        {
+          /* The simConfig travelled into NetPyNE's layout. */
+          g_assert_cmpfloat (nl_results_get_duration (r), ==, 100);
+          g_assert_cmpuint (nl_results_get_n_cells (r), ==, 3);
+        }
+    }
+  /* 3 regular NetStims at 50 Hz from 1 ms over 100 ms: 5 spikes each. */
+  g_assert_cmpuint (counts[0], ==, 15);
+  g_assert_cmpuint (counts[1], ==, 15);
+  g_assert_cmpuint (counts[2], ==, 15);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/run-save/base-names", test_base_names);
+  g_test_add_func ("/run-save/cli-flags", test_cli_flags);
+  return g_test_run ();
+}

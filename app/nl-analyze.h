@@ -19,6 +19,8 @@ typedef struct {
   char       *time_range;    /* "A:B" ms */
   double      t0, t1;        /* NAN when not given */
   char      **include;       /* population names or gids */
+  char       *include_text;  /* --include as given */
+  char       *fs_text;       /* --fs as given */
   char       *columns;       /* spike CSV: T,GID counted from 1 */
   int         t_col, gid_col;
   double      bin;           /* ms, 0 = kind's default */
@@ -48,6 +50,14 @@ typedef struct {
   char       *feature;
   char       *group_by;
 } NlAnalyzeArgs;
+
+/* Shared by `analyze` and `plot`: defaults, the option groups, the checks after parsing
+ * (an exit status, printing the problem), and freeing. */
+void        nl_analyze_args_init   (NlAnalyzeArgs  *a);
+void        nl_analyze_add_options (GOptionContext *ctx,
+                                    NlAnalyzeArgs  *a);
+int         nl_analyze_check_args  (NlAnalyzeArgs  *a);
+void        nl_analyze_args_clear  (NlAnalyzeArgs  *a);
 
 /* The entry points: each returns an exit status (CONTRACTS.md) after printing errors. */
 int         nl_analyze_spikes   (NlAnalyzeArgs *a);   /* rates isicv sync fano spikehist ratepsd */

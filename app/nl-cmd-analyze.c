@@ -221,85 +221,69 @@ print_kinds (FILE *out)
     fprintf (out, "  %-12s %s\n", kinds[i].name, kinds[i].summary);
 }
 
-int
-nl_cmd_analyze (int argc, char **argv)
+/* Defaults, the option groups both `analyze` and `plot` take, and the checks after parsing. */
+void
+nl_analyze_args_init (NlAnalyzeArgs *a)
 {
-  NlAnalyzeArgs a = { 0 };
-  g_auto(GStrv) rest = NULL;
-  g_autofree char *include = NULL, *fs = NULL;
-  const Kind *kind = NULL;
-  int status;
+  memset (a, 0, sizeof *a);
+  a->t0 = a->t1 = NAN;
+  a->t_col = a->gid_col = -1;
+  a->nfft = 256;
+  a->overlap = 128;
+  a->seed = 1;
+  a->shuffles = 30;
+  a->min_spikes = 10;
+  a->fmin = a->fmax = a->fstep = NAN;
+  a->spacing = 100;
+}
 
-  a.t0 = a.t1 = NAN;
-  a.t_col = a.gid_col = -1;
-  a.nfft = 256;
-  a.overlap = 128;
-  a.seed = 1;
-  a.shuffles = 30;
-  a.min_spikes = 10;
-  a.fmin = a.fmax = a.fstep = NAN;
-  a.spacing = 100;
-
-  const GOptionEntry main_entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &a.json, "Output JSON", NULL },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &a.csv, "Output CSV", NULL },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output, "Write to FILE (atomically) instead of standard output", "FILE" },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
-    { NULL }
-  };
+void
+nl_analyze_add_options (GOptionContext *ctx, NlAnalyzeArgs *a)
+{
+  GOptionGroup *g;
   const GOptionEntry spike_entries[] = {
-    { "time-range", 0, 0, G_OPTION_ARG_STRING, &a.time_range, "Analyse spikes with A ≤ t < B only (ms; either side may be empty)", "A:B" },
-    { "include", 0, 0, G_OPTION_ARG_STRING, &include, "Populations or gids, comma-separated (default: all)", "LIST" },
-    { "columns", 0, 0, G_OPTION_ARG_STRING, &a.columns, "Spike CSV: the time and gid columns, counted from 1", "T,GID" },
-    { "bin", 0, 0, G_OPTION_ARG_DOUBLE, &a.bin, "Bin size in ms (spikehist default 5, granger on spikes 5, nte 20)", "MS" },
-    { "counts", 0, 0, G_OPTION_ARG_NONE, &a.counts, "spikehist: spike counts per bin instead of rates in Hz", NULL },
-    { "smooth", 0, 0, G_OPTION_ARG_DOUBLE, &a.smooth, "spikehist: moving-average window in bins", "N" },
-    { "window", 0, 0, G_OPTION_ARG_DOUBLE, &a.window, "fano: counting window in ms (default 100)", "MS" },
-    { "min-spikes", 0, 0, G_OPTION_ARG_INT, &a.min_spikes, "isicv: only cells with more spikes than this (default 10)", "N" },
+    { "time-range", 0, 0, G_OPTION_ARG_STRING, &a->time_range, "Spikes and samples with A ≤ t < B only (ms; either side may be empty)", "A:B" },
+    { "include", 0, 0, G_OPTION_ARG_STRING, &a->include_text, "Populations or gids, comma-separated (default: all)", "LIST" },
+    { "columns", 0, 0, G_OPTION_ARG_STRING, &a->columns, "Spike CSV: the time and gid columns, counted from 1", "T,GID" },
+    { "bin", 0, 0, G_OPTION_ARG_DOUBLE, &a->bin, "Bin size in ms (spikehist default 5, granger on spikes 5, nte 20)", "MS" },
+    { "counts", 0, 0, G_OPTION_ARG_NONE, &a->counts, "spikehist: spike counts per bin instead of rates in Hz", NULL },
+    { "smooth", 0, 0, G_OPTION_ARG_DOUBLE, &a->smooth, "spikehist: Hann smoothing window in bins", "N" },
+    { "window", 0, 0, G_OPTION_ARG_DOUBLE, &a->window, "fano: counting window in ms (default 50)", "MS" },
+    { "min-spikes", 0, 0, G_OPTION_ARG_INT, &a->min_spikes, "isicv: only cells with more spikes than this (default 10)", "N" },
     { NULL }
   };
   const GOptionEntry signal_entries[] = {
-    { "fs", 0, 0, G_OPTION_ARG_STRING, &fs, "Sampling rate of a signal CSV in Hz", "HZ" },
-    { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &a.dt, "Sample interval of a signal CSV in ms", "MS" },
-    { "trace", 0, 0, G_OPTION_ARG_STRING, &a.trace, "Results file: analyse this trace's cells instead of the LFP", "NAME" },
-    { "nfft", 0, 0, G_OPTION_ARG_INT, &a.nfft, "psd: segment length (default 256)", "N" },
-    { "overlap", 0, 0, G_OPTION_ARG_INT, &a.overlap, "psd: segment overlap (default 128)", "M" },
-    { "fmin", 0, 0, G_OPTION_ARG_DOUBLE, &a.fmin, "morlet: lowest frequency in Hz (default 1)", "HZ" },
-    { "fmax", 0, 0, G_OPTION_ARG_DOUBLE, &a.fmax, "morlet: highest frequency in Hz (default 100)", "HZ" },
-    { "fstep", 0, 0, G_OPTION_ARG_DOUBLE, &a.fstep, "morlet: frequency step in Hz (default 1)", "HZ" },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &a.method, "spectrogram: fft (default) or morlet", "METHOD" },
-    { "spacing", 0, 0, G_OPTION_ARG_DOUBLE, &a.spacing, "csd: electrode spacing in µm (default 100)", "UM" },
-    { "no-filter", 0, 0, G_OPTION_ARG_NONE, &a.no_filter, "csd: skip the 0.05–300 Hz band-pass", NULL },
-    { "no-vaknin", 0, 0, G_OPTION_ARG_NONE, &a.no_vaknin, "csd: no Vaknin edge duplication", NULL },
+    { "fs", 0, 0, G_OPTION_ARG_STRING, &a->fs_text, "Sampling rate of a signal CSV in Hz", "HZ" },
+    { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &a->dt, "Sample interval of a signal CSV in ms", "MS" },
+    { "trace", 0, 0, G_OPTION_ARG_STRING, &a->trace, "Results file: analyse this trace's cells instead of the LFP", "NAME" },
+    { "nfft", 0, 0, G_OPTION_ARG_INT, &a->nfft, "psd: segment length (default 256)", "N" },
+    { "overlap", 0, 0, G_OPTION_ARG_INT, &a->overlap, "psd: segment overlap (default 128)", "M" },
+    { "fmin", 0, 0, G_OPTION_ARG_DOUBLE, &a->fmin, "morlet: lowest frequency in Hz (default 1)", "HZ" },
+    { "fmax", 0, 0, G_OPTION_ARG_DOUBLE, &a->fmax, "morlet: highest frequency in Hz (default 100)", "HZ" },
+    { "fstep", 0, 0, G_OPTION_ARG_DOUBLE, &a->fstep, "morlet: frequency step in Hz (default 1)", "HZ" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &a->method, "spectrogram: fft (default) or morlet", "METHOD" },
+    { "spacing", 0, 0, G_OPTION_ARG_DOUBLE, &a->spacing, "csd: electrode spacing in µm (default 100)", "UM" },
+    { "no-filter", 0, 0, G_OPTION_ARG_NONE, &a->no_filter, "csd: skip the 0.05–300 Hz band-pass", NULL },
+    { "no-vaknin", 0, 0, G_OPTION_ARG_NONE, &a->no_vaknin, "csd: no Vaknin edge duplication", NULL },
     { NULL }
   };
   const GOptionEntry causal_entries[] = {
-    { "order", 0, 0, G_OPTION_ARG_INT, &a.order, "granger: model order (default 10)", "P" },
-    { "no-demean", 0, 0, G_OPTION_ARG_NONE, &a.no_demean, "granger: keep the means (NetPyNE's behaviour)", NULL },
-    { "pops", 0, 0, G_OPTION_ARG_STRING, &a.pops, "granger on spikes: the two populations", "A,B" },
-    { "pre", 0, 0, G_OPTION_ARG_STRING, &a.pre, "nte: source cells (gids or populations, comma-separated)", "LIST" },
-    { "post", 0, 0, G_OPTION_ARG_STRING, &a.post, "nte: target cells", "LIST" },
-    { "shuffles", 0, 0, G_OPTION_ARG_INT, &a.shuffles, "nte: number of shuffles (default 30)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed, "nte: seed of the shuffles (default 1)", "S" },
-    { "permutations", 0, 0, G_OPTION_ARG_FILENAME, &a.permutations, "nte: shuffles from FILE (one permutation of the bins per line)", "FILE" },
+    { "order", 0, 0, G_OPTION_ARG_INT, &a->order, "granger: model order (default 10)", "P" },
+    { "no-demean", 0, 0, G_OPTION_ARG_NONE, &a->no_demean, "granger: keep the means (NetPyNE's behaviour)", NULL },
+    { "pops", 0, 0, G_OPTION_ARG_STRING, &a->pops, "granger on spikes: the two populations", "A,B" },
+    { "pre", 0, 0, G_OPTION_ARG_STRING, &a->pre, "nte: source cells (gids or populations, comma-separated)", "LIST" },
+    { "post", 0, 0, G_OPTION_ARG_STRING, &a->post, "nte: target cells", "LIST" },
+    { "shuffles", 0, 0, G_OPTION_ARG_INT, &a->shuffles, "nte: number of shuffles (default 30)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "nte: seed of the shuffles (default 1)", "S" },
+    { "permutations", 0, 0, G_OPTION_ARG_FILENAME, &a->permutations, "nte: shuffles from FILE (one permutation of the bins per line)", "FILE" },
     { NULL }
   };
   const GOptionEntry conn_entries[] = {
-    { "feature", 0, 0, G_OPTION_ARG_STRING, &a.feature, "conn: weight, strength, probability, numConns, convergence or divergence (default strength)", "F" },
-    { "group-by", 0, 0, G_OPTION_ARG_STRING, &a.group_by, "conn: pop (default) or cell", "G" },
+    { "feature", 0, 0, G_OPTION_ARG_STRING, &a->feature, "conn: weight, strength, probability, numConns, convergence or divergence (default strength)", "F" },
+    { "group-by", 0, 0, G_OPTION_ARG_STRING, &a->group_by, "conn: pop (default) or cell", "G" },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("KIND INPUT — analyse spikes, signals or connectivity");
-  GOptionGroup *g;
-  g_autoptr(GString) summary = g_string_new (
-    "INPUT is a results file (NetLoom, NetPyNE JSON/MAT/HDF5/pickle, SONATA) or a CSV: spikes\n"
-    "(header t_ms,gid, or --columns) or signals (one column per channel, --fs or --dt).\n"
-    "Exit status: 0 done, 1 invalid input, 2 usage.\n\n");
 
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    g_string_append_printf (summary, "  %-12s %s\n", kinds[i].name, kinds[i].summary);
-  g_option_context_set_summary (ctx, summary->str);
-  g_option_context_add_main_entries (ctx, main_entries, NULL);
   g = g_option_group_new ("spikes", "Spike analyses:", "Show spike-analysis options", NULL, NULL);
   g_option_group_add_entries (g, spike_entries);
   g_option_context_add_group (ctx, g);
@@ -312,14 +296,101 @@ nl_cmd_analyze (int argc, char **argv)
   g = g_option_group_new ("conn", "Connectivity:", "Show connectivity options", NULL, NULL);
   g_option_group_add_entries (g, conn_entries);
   g_option_context_add_group (ctx, g);
+}
+
+int
+nl_analyze_check_args (NlAnalyzeArgs *a)
+{
+  if (a->columns && !parse_columns (a->columns, &a->t_col, &a->gid_col))
+    {
+      nl_analyze_fail (a, "--columns: expected two different column numbers T,GID counted from 1, got '%s'",
+                       a->columns);
+      return NL_EXIT_USAGE;
+    }
+  if (a->time_range && !parse_range (a->time_range, &a->t0, &a->t1))
+    {
+      nl_analyze_fail (a, "--time-range: expected A:B with A < B in ms (e.g. 100:500, or 100: for "
+                       "everything after 100 ms), got '%s'", a->time_range);
+      return NL_EXIT_USAGE;
+    }
+  if (a->fs_text)
+    {
+      char *end;
+      a->fs = g_ascii_strtod (a->fs_text, &end);
+      if (*end != '\0' || !(a->fs > 0) || !isfinite (a->fs))
+        {
+          nl_analyze_fail (a, "--fs: expected a positive sampling rate in Hz, got '%s'", a->fs_text);
+          return NL_EXIT_USAGE;
+        }
+    }
+  if (a->dt < 0 || a->bin < 0 || a->smooth < 0 || a->window < 0 || a->spacing <= 0)
+    {
+      nl_analyze_fail (a, "--dt, --bin, --smooth, --window and --spacing must be positive");
+      return NL_EXIT_USAGE;
+    }
+  if (a->include_text)
+    a->include = g_strsplit (a->include_text, ",", -1);
+  return NL_EXIT_OK;
+}
+
+void
+nl_analyze_args_clear (NlAnalyzeArgs *a)
+{
+  g_strfreev (a->include);
+  g_free (a->include_text);
+  g_free (a->fs_text);
+  g_free (a->output);
+  g_free (a->time_range);
+  g_free (a->columns);
+  g_free (a->method);
+  g_free (a->trace);
+  g_free (a->pops);
+  g_free (a->pre);
+  g_free (a->post);
+  g_free (a->permutations);
+  g_free (a->feature);
+  g_free (a->group_by);
+}
+
+int
+nl_cmd_analyze (int argc, char **argv)
+{
+  NlAnalyzeArgs a;
+  g_auto(GStrv) rest = NULL;
+  const Kind *kind = NULL;
+  int status;
+
+  nl_analyze_args_init (&a);
+  const GOptionEntry main_entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &a.json, "Output JSON", NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &a.csv, "Output CSV", NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output, "Write to FILE (atomically) instead of standard output", "FILE" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("KIND INPUT — analyse spikes, signals or connectivity");
+  g_autoptr(GString) summary = g_string_new (
+    "INPUT is a results file (NetLoom, NetPyNE JSON/MAT/HDF5/pickle, SONATA) or a CSV: spikes\n"
+    "(header t_ms,gid, or --columns) or signals (one column per channel, --fs or --dt).\n"
+    "Exit status: 0 done, 1 invalid input, 2 usage.\n\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    g_string_append_printf (summary, "  %-12s %s\n", kinds[i].name, kinds[i].summary);
+  g_option_context_set_summary (ctx, summary->str);
+  g_option_context_add_main_entries (ctx, main_entries, NULL);
+  nl_analyze_add_options (ctx, &a);
 
   if (!nl_cli_parse (ctx, &argc, &argv))
-    return NL_EXIT_USAGE;
+    {
+      nl_analyze_args_clear (&a);
+      return NL_EXIT_USAGE;
+    }
   if (!rest || g_strv_length (rest) != 2)
     {
       g_printerr ("netloom analyze: give a KIND and an INPUT file\n");
       print_kinds (stderr);
       g_printerr ("Try 'netloom analyze --help'.\n");
+      nl_analyze_args_clear (&a);
       return NL_EXIT_USAGE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
@@ -329,69 +400,35 @@ nl_cmd_analyze (int argc, char **argv)
     {
       g_printerr ("netloom analyze: unknown kind '%s'\n", rest[0]);
       print_kinds (stderr);
+      nl_analyze_args_clear (&a);
       return NL_EXIT_USAGE;
     }
   a.kind = kind->name;
   a.input = rest[1];
 
+  status = NL_EXIT_OK;
   if (a.json && a.csv)
     {
       nl_analyze_fail (&a, "give --json or --csv, not both");
-      return NL_EXIT_USAGE;
+      status = NL_EXIT_USAGE;
     }
-  /* The default is JSON where a kind has it, except granger, whose main output is its
-   * spectra (CONTRACTS.md). */
-  if (!a.json && !a.csv)
-    a.json = kind->json && kind->run != nl_analyze_granger;
-  a.csv = !a.json;
-  if ((a.json && !kind->json) || (a.csv && !kind->csv))
+  else
     {
-      nl_analyze_fail (&a, "this kind writes %s only", kind->json ? "JSON (--json)" : "CSV (--csv)");
-      return NL_EXIT_USAGE;
-    }
-  if (a.columns && !parse_columns (a.columns, &a.t_col, &a.gid_col))
-    {
-      nl_analyze_fail (&a, "--columns: expected two different column numbers T,GID counted from 1, got '%s'",
-                       a.columns);
-      return NL_EXIT_USAGE;
-    }
-  if (a.time_range && !parse_range (a.time_range, &a.t0, &a.t1))
-    {
-      nl_analyze_fail (&a, "--time-range: expected A:B with A < B in ms (e.g. 100:500, or 100: for "
-                       "everything after 100 ms), got '%s'", a.time_range);
-      return NL_EXIT_USAGE;
-    }
-  if (fs)
-    {
-      char *end;
-      a.fs = g_ascii_strtod (fs, &end);
-      if (*end != '\0' || !(a.fs > 0) || !isfinite (a.fs))
+      /* The default is JSON where a kind has it, except granger, whose main output is its
+       * spectra (CONTRACTS.md). */
+      if (!a.json && !a.csv)
+        a.json = kind->json && kind->run != nl_analyze_granger;
+      a.csv = !a.json;
+      if ((a.json && !kind->json) || (a.csv && !kind->csv))
         {
-          nl_analyze_fail (&a, "--fs: expected a positive sampling rate in Hz, got '%s'", fs);
-          return NL_EXIT_USAGE;
+          nl_analyze_fail (&a, "this kind writes %s only", kind->json ? "JSON (--json)" : "CSV (--csv)");
+          status = NL_EXIT_USAGE;
         }
     }
-  if (a.dt < 0 || a.bin < 0 || a.smooth < 0 || a.window < 0 || a.spacing <= 0)
-    {
-      nl_analyze_fail (&a, "--dt, --bin, --smooth, --window and --spacing must be positive");
-      return NL_EXIT_USAGE;
-    }
-  if (include)
-    a.include = g_strsplit (include, ",", -1);
-
-  status = kind->run (&a);
-
-  g_strfreev (a.include);
-  g_free (a.output);
-  g_free (a.time_range);
-  g_free (a.columns);
-  g_free (a.method);
-  g_free (a.trace);
-  g_free (a.pops);
-  g_free (a.pre);
-  g_free (a.post);
-  g_free (a.permutations);
-  g_free (a.feature);
-  g_free (a.group_by);
+  if (status == NL_EXIT_OK)
+    status = nl_analyze_check_args (&a);
+  if (status == NL_EXIT_OK)
+    status = kind->run (&a);
+  nl_analyze_args_clear (&a);
   return status;
 }

@@ -20,6 +20,7 @@ static const Command commands[] = {
   { "run", nl_cmd_run, "Build a model and simulate it in NEURON (serial or MPI)" },
   { "info", nl_cmd_info, "Summarise a results file: cells, spikes per population, traces, LFP" },
   { "convert", nl_cmd_convert, "Convert a results file between NetPyNE JSON, SONATA spikes and CSV" },
+  { "plot", nl_cmd_plot, "Draw a figure (raster, histogram, traces, PSD, conn …) as PNG, SVG or PDF" },
   { "analyze", nl_cmd_analyze, "Analyse spikes, signals or connectivity: rates, PSD, Granger, CSD …" },
 };
 

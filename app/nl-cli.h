@@ -23,6 +23,7 @@ int  nl_cmd_run          (int argc, char **argv);
 int  nl_cmd_info         (int argc, char **argv);
 int  nl_cmd_convert      (int argc, char **argv);
 int  nl_cmd_analyze      (int argc, char **argv);
+int  nl_cmd_plot         (int argc, char **argv);
 
 /* Parses `argc/argv` with `entries`; on a usage error prints it with the help hint and
  * returns FALSE. */

@@ -4,6 +4,7 @@
 #include "nl-config.h"
 #include "nl-cli.h"
 #include "nl-analyze.h"
+#include "nl-plot.h"
 
 #include <nl-connmatrix.h>
 #include <nl-csd.h>
@@ -33,6 +34,8 @@ typedef struct {
   char         *projection;
   GPtrArray    *pops;          /* --include's populations, NULL-terminated */
   GArray       *gids;          /* --include's gids */
+  NlResults    *results;       /* given in memory (run's simConfig.analysis) instead of INPUT */
+  NlNetwork    *network;
 } Plot;
 
 typedef NlFigure *(*PlotFunc) (Plot *p, GError **error);
@@ -56,6 +59,8 @@ base_options (Plot *p, NlFigureOptions *base)
 static NlResults *
 results (Plot *p, GError **error)
 {
+  if (p->results)
+    return nl_results_ref (p->results);
   return nl_analyze_load_results (&p->a, error);
 }
 
@@ -527,6 +532,8 @@ plot_nte (Plot *p, GError **error)
 static NlNetwork *
 network (Plot *p, GError **error)
 {
+  if (p->network)
+    return nl_network_ref (p->network);
   char *files[] = { (char *) p->a.input, NULL };
   NlBuildOptions bopt = { 0 };
   g_autoptr(NlSpec) spec = NULL;
@@ -732,4 +739,179 @@ nl_cmd_plot (int argc, char **argv)
   g_free (p.projection);
   nl_analyze_args_clear (&p.a);
   return status;
+}
+
+/* simConfig.analysis in `netloom run` ------------------------------------------------------- */
+
+static const struct {
+  const char *key;      /* NetPyNE's analysis function */
+  PlotFunc    func;
+  const char *desc;     /* NetPyNE's file name suffix */
+} analyses[] = {
+  { "plotRaster", plot_raster, "raster" },
+  { "plotSpikeHist", plot_spikehist, "spikeHist" },
+  { "plotTraces", plot_traces, "traces" },
+  { "plotSpikeStats", plot_spikestats, "spikeStats" },
+  { "plotRatePSD", plot_ratepsd, "ratePSD" },
+  { "plot2Dnet", plot_net2d, "2Dnet" },
+  { "plotConn", plot_conn, "conn" },
+  { "granger", plot_granger, "granger" },
+  { "plotGranger", plot_granger, "granger" },
+  { "nTE", plot_nte, "nTE" },
+  { "plotNTE", plot_nte, "nTE" },
+};
+
+static const char *
+opt_string (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n) : NULL;
+}
+
+static gboolean
+opt_number (JsonObject *o, const char *key, double *v)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) == G_TYPE_STRING
+      || json_node_get_value_type (n) == G_TYPE_BOOLEAN)
+    return FALSE;
+  *v = json_node_get_double (n);
+  return TRUE;
+}
+
+/* NetPyNE's include: 'all', population names, gids ((pop, index) pairs are not mapped). */
+static void
+opt_include (Plot *p, JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  JsonArray *arr;
+
+  if (!n || !JSON_NODE_HOLDS_ARRAY (n))
+    return;
+  arr = json_node_get_array (n);
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonNode *e = json_array_get_element (arr, i);
+      if (!JSON_NODE_HOLDS_VALUE (e))
+        continue;
+      if (json_node_get_value_type (e) == G_TYPE_STRING)
+        {
+          const char *s = json_node_get_string (e);
+          if (!g_str_equal (s, "all") && !g_str_equal (s, "allCells") && !g_str_equal (s, "allNetStims"))
+            g_ptr_array_add (p->pops, (gpointer) s);
+        }
+      else if (json_node_get_value_type (e) != G_TYPE_BOOLEAN)
+        {
+          guint32 g = (guint32) json_node_get_int (e);
+          g_array_append_val (p->gids, g);
+        }
+    }
+}
+
+gboolean
+nl_plot_run_analysis (NlSpec *spec, NlNetwork *net, NlResults *res, GPtrArray *written, GError **error)
+{
+  JsonNode *analysis = nl_spec_lookup (spec, "simConfig.analysis");
+  JsonNode *fname = nl_spec_lookup (spec, "simConfig.filename");
+  const char *filename = fname && JSON_NODE_HOLDS_VALUE (fname) && json_node_get_value_type (fname) == G_TYPE_STRING
+                         ? json_node_get_string (fname) : "model_output";
+  JsonObject *ao;
+
+  if (!analysis || !JSON_NODE_HOLDS_OBJECT (analysis))
+    return TRUE;
+  ao = json_node_get_object (analysis);
+  for (guint k = 0; k < G_N_ELEMENTS (analyses); k++)
+    {
+      JsonNode *node = json_object_get_member (ao, analyses[k].key);
+      JsonObject *o;
+      JsonNode *save;
+      Plot p = { 0 };
+      g_autoptr(NlFigure) fig = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(GError) local = NULL;
+      double v, range[2];
+
+      if (!node || !JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      o = json_node_get_object (node);
+      save = json_object_get_member (o, "saveFig");
+      /* NetPyNE writes a figure only when saveFig says so: true, or a file name. */
+      if (!save || !JSON_NODE_HOLDS_VALUE (save)
+          || (json_node_get_value_type (save) == G_TYPE_BOOLEAN && !json_node_get_boolean (save)))
+        continue;
+      if (json_node_get_value_type (save) == G_TYPE_STRING && strchr (json_node_get_string (save), '.'))
+        path = g_strdup (json_node_get_string (save));
+      else if (json_node_get_value_type (save) == G_TYPE_STRING)
+        path = g_strdup_printf ("%s.png", json_node_get_string (save));
+      else
+        path = g_strdup_printf ("%s_%s.png", filename, analyses[k].desc);
+
+      nl_analyze_args_init (&p.a);
+      p.a.kind = analyses[k].key;
+      p.a.input = "the run";
+      p.results = res;
+      p.network = net;
+      p.pops = g_ptr_array_new ();
+      p.gids = g_array_new (FALSE, FALSE, sizeof (guint32));
+      opt_include (&p, o, "include");
+      g_ptr_array_add (p.pops, NULL);
+      if (json_object_has_member (o, "timeRange") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "timeRange")))
+        {
+          JsonArray *tr = json_object_get_array_member (o, "timeRange");
+          if (json_array_get_length (tr) == 2)
+            {
+              range[0] = json_array_get_double_element (tr, 0);
+              range[1] = json_array_get_double_element (tr, 1);
+              if (range[0] < range[1])
+                p.a.t0 = range[0], p.a.t1 = range[1];
+            }
+        }
+      if (opt_number (o, "binSize", &v) && v > 0)
+        p.a.bin = v;
+      if (json_object_has_member (o, "figSize") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "figSize")))
+        {
+          JsonArray *fs = json_object_get_array_member (o, "figSize");
+          if (json_array_get_length (fs) == 2)
+            {
+              p.width = (guint) CLAMP (json_array_get_double_element (fs, 0) * 100, 200, 8000);
+              p.height = (guint) CLAMP (json_array_get_double_element (fs, 1) * 100, 150, 8000);
+            }
+        }
+      if (opt_string (o, "feature"))
+        p.a.feature = g_strdup (opt_string (o, "feature"));
+      if (opt_string (o, "groupBy"))
+        p.a.group_by = g_strdup (opt_string (o, "groupBy"));
+      if (opt_string (o, "stats"))
+        p.statistic = g_strdup (opt_string (o, "stats"));
+      if (json_object_has_member (o, "cells1") || json_object_has_member (o, "cells2"))
+        {
+          const char *c1 = NULL, *c2 = NULL;
+          JsonNode *n1 = json_object_get_member (o, "cells1"), *n2 = json_object_get_member (o, "cells2");
+          if (n1 && JSON_NODE_HOLDS_ARRAY (n1) && json_array_get_length (json_node_get_array (n1)) > 0)
+            c1 = json_array_get_string_element (json_node_get_array (n1), 0);
+          if (n2 && JSON_NODE_HOLDS_ARRAY (n2) && json_array_get_length (json_node_get_array (n2)) > 0)
+            c2 = json_array_get_string_element (json_node_get_array (n2), 0);
+          if (c1 && c2)
+            p.a.pops = g_strdup_printf ("%s,%s", c1, c2);
+        }
+      if (analyses[k].func == plot_granger && !p.a.pops && nl_results_get_n_pops (res) >= 2)
+        p.a.pops = g_strdup_printf ("%s,%s", nl_results_get_pop_name (res, 0), nl_results_get_pop_name (res, 1));
+
+      fig = analyses[k].func (&p, &local);
+      if (fig)
+        {
+          g_autofree char *dir = g_path_get_dirname (path);
+          g_mkdir_with_parents (dir, 0755);
+          if (nl_figure_save (fig, path, &local))
+            g_ptr_array_add (written, g_strdup (path));
+        }
+      if (local)
+        g_printerr ("warning: simConfig.analysis.%s: %s\n", analyses[k].key, local->message);
+      g_ptr_array_unref (p.pops);
+      g_array_unref (p.gids);
+      g_free (p.statistic);
+      g_free (p.projection);
+      nl_analyze_args_clear (&p.a);
+    }
+  return TRUE;
 }

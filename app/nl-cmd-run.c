@@ -1,5 +1,6 @@
 #include "nl-cli.h"
 #include "nl-run-save.h"
+#include "nl-plot.h"
 
 #include <nl-results-write.h>
 
@@ -223,6 +224,8 @@ nl_cmd_run (int argc, char **argv)
       g_ptr_array_add (written, g_strdup (output));
     if (ok)
       ok = nl_run_save_outputs (spec, res, written, &error);
+    if (ok)
+      ok = nl_plot_run_analysis (spec, net, res, written, &error);
     if (!ok)
       {
         fprintf (stderr, "netloom run: %s\n", error->message);

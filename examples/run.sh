@@ -13,5 +13,7 @@ echo "== netloom build $MODEL"
 "$CLI" build "$MODEL"
 OUT="${NL_OUTPUT:-$NL_ROOT/build/example-output}"
 echo "== netloom run $MODEL -o $OUT/"
-"$CLI" run "$MODEL" -o "$OUT/"
+# From the output folder: the figures simConfig.analysis asks for land there too.
+mkdir -p "$OUT"
+(cd "$OUT" && "$CLI" run "$MODEL" -o "$OUT/")
 echo "spikes: $OUT/spikes.csv"

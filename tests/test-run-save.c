@@ -3,6 +3,7 @@
 #include <nl-results-read.h>
 #include <nl-spec.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nl-run-save.h"
@@ -69,7 +70,9 @@ test_cli_flags (void)
   text = g_strdup_printf ("{\"netParams\": {\"popParams\": {\"A\": {\"cellModel\": \"NetStim\", \"numCells\": 3, "
                           "\"rate\": 50, \"noise\": 0, \"start\": 1}}},"
                           " \"simConfig\": {\"duration\": 100, \"filename\": \"ignored\", \"saveFolder\": \"%s\", "
-                          "\"simLabel\": \"v1\", \"saveJson\": true, \"saveCSV\": true, \"savePickle\": true}}",
+                          "\"simLabel\": \"v1\", \"saveJson\": true, \"saveCSV\": true, \"savePickle\": true,"
+                          " \"analysis\": {\"plotRaster\": {\"saveFig\": true}, \"plotSpikeHist\": {\"saveFig\": \"hist.svg\","
+                          " \"binSize\": 10}, \"plotTraces\": {\"saveFig\": false}}}}",
                           runs);
   g_assert_true (g_file_set_contents (model, text, -1, NULL));
   {
@@ -80,6 +83,22 @@ test_cli_flags (void)
   }
   /* The pickle flag is explained, not silently dropped. */
   g_assert_true (strstr (err, "savePickle") != NULL);
+  /* simConfig.analysis: NetPyNE's names, relative to the current folder (the test's). */
+  {
+    g_autofree char *raster = g_build_filename (tmp, "ignored_raster.png", NULL);
+    g_autofree char *hist = g_build_filename (tmp, "hist.svg", NULL);
+    g_autofree char *traces = g_build_filename (tmp, "ignored_traces.png", NULL);
+    g_autofree char *svg = NULL;
+    guchar sig[8] = { 0 };
+    FILE *f = fopen (raster, "rb");
+    g_assert_nonnull (f);
+    g_assert_cmpuint (fread (sig, 1, 8, f), ==, 8);
+    fclose (f);
+    g_assert_true (memcmp (sig, "\x89PNG\r\n\x1a\n", 8) == 0);
+    g_assert_true (g_file_get_contents (hist, &svg, NULL, NULL));
+    g_assert_true (strstr (svg, "<svg") != NULL);
+    g_assert_false (g_file_test (traces, G_FILE_TEST_EXISTS));   /* saveFig false */
+  }
 
   const char *files[] = { json, csv, extra };
   guint64 counts[3];

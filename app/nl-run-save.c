@@ -77,6 +77,12 @@ nl_run_save_prepare (NlSpec *spec, NlResults *res)
       json_node_init_object (node, sc);
       json_object_set_member (meta, "simConfig", json_node_copy (node));
     }
+  if (!json_object_has_member (meta, "netParams") && nl_spec_get_net_params (spec))
+    {
+      g_autoptr(JsonNode) node = json_node_alloc ();
+      json_node_init_object (node, nl_spec_get_net_params (spec));
+      json_object_set_member (meta, "netParams", json_node_copy (node));
+    }
   json_object_set_string_member (meta, "netloom_version", NL_VERSION);
 }
 

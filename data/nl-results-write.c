@@ -221,7 +221,20 @@ nl_netpyne_json_write (NlResults   *r,
     g_string_append (o.buf, text);
   }
 
-  g_string_append (o.buf, ",\n\"net\":{\"pops\":{");
+  g_string_append (o.buf, ",\n\"net\":{");
+  /* net.params: the model's netParams when the results carry it (saveDataInclude's
+   * 'netParams'), so the file is a model too, as NetPyNE's. */
+  {
+    JsonNode *np = json_object_get_member (meta, "netParams");
+    if (np && JSON_NODE_HOLDS_OBJECT (np))
+      {
+        g_autofree char *text = nl_json_to_string (np, -1, NULL);
+        g_string_append (o.buf, "\"params\":");
+        g_string_append (o.buf, text);
+        g_string_append (o.buf, ",\n");
+      }
+  }
+  g_string_append (o.buf, "\"pops\":{");
   for (guint p = 0; p < nl_results_get_n_pops (r); p++)
     {
       guint n;

@@ -115,6 +115,18 @@ test_cli_flags (void)
           g_assert_cmpuint (nl_results_get_n_cells (r), ==, 3);
         }
     }
+  /* The JSON carries its model (net.params), as NetPyNE's saveData does: it loads as one. */
+  {
+    const char *one[] = { json };
+    const char *src[] = { model };
+    g_autoptr(GPtrArray) problems = nl_problems_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NlSpec) saved = nl_spec_load (one, 1, problems, &error);
+    g_autoptr(NlSpec) orig = nl_spec_load (src, 1, problems, NULL);
+    g_assert_no_error (error);
+    g_assert_true (json_object_equal (nl_spec_get_net_params (saved), nl_spec_get_net_params (orig)));
+    g_assert_cmpfloat (nl_spec_get_double (saved, "simConfig.duration", 0), ==, 100);
+  }
   /* 3 regular NetStims at 50 Hz from 1 ms over 100 ms: 5 spikes each. */
   g_assert_cmpuint (counts[0], ==, 15);
   g_assert_cmpuint (counts[1], ==, 15);

@@ -893,6 +893,9 @@ const NlSchemaKey nl_schema_sim_config[] = {
   { "allowConnsWithWeight0", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0, "Create connections whose weight is 0" },
   { "oneSynPerNetcon", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0,
     "One synapse object per NetCon (false lets NetCons share synapses)" },
+  { "netloomOneSynPerConn", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, 0,
+    "NetLoom extension: one synapse object per connection, as NetPyNE creates them (by default "
+    "connections onto the same ExpSyn/Exp2Syn synMech at the same segment share one)" },
   /* Output and messages */
   { "saveCellSecs", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0, "Save the sections of each cell" },
   { "saveCellConns", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0, "Save the connections of each cell" },

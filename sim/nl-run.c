@@ -1728,6 +1728,7 @@ gen_hparams (Gen *g, NlSpec *spec, GError **error)
 }
 
 static char *neuron_message (const char *err, const char *out);
+static gboolean wants_stim_record (NlSpec *spec);
 
 /* NetLoom's geometry pre-pass: one nrniv builds every cell with sections and writes their 3D
    points to geom.bin (see netloom.hoc). */
@@ -1909,6 +1910,7 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
   g_string_append (g.hoc, "\nnl_seed = ");
   append_num (g.hoc, nl_spec_get_double (spec, "simConfig.seeds.stim", 1));
   gen_cvode (&g, spec);
+  g_string_append_printf (g.hoc, "\nnl_recstim = %d", wants_stim_record (spec));
   if (!gen_hparams (&g, spec, error))
     goto out;
   g_string_append (g.hoc, "\n\n");
@@ -1962,9 +1964,12 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
       g_autofree char *tp = g_build_filename (dir, tn, NULL);
       g_autofree char *ln = g_strdup_printf ("lfp_%u.bin", r);
       g_autofree char *lp = g_build_filename (dir, ln, NULL);
+      g_autofree char *sn = g_strdup_printf ("stims_%u.bin", r);
+      g_autofree char *sp = g_build_filename (dir, sn, NULL);
       gboolean gone = g_unlink (p) != 0;
       gone = g_unlink (tp) != 0 && gone;
       gone = g_unlink (lp) != 0 && gone;
+      gone = g_unlink (sp) != 0 && gone;
       if (gone && r >= n_ranks)
         break;
     }
@@ -2257,6 +2262,105 @@ out:
   return ok;
 }
 
+/* Does an include list (of plotRaster or plotSpikeHist) name one of `labels` or a stim source? */
+static gboolean
+include_names_stims (JsonObject *o, JsonObject *ssp, const char *const *labels)
+{
+  JsonNode *inc = o && json_object_has_member (o, "include") ? json_object_get_member (o, "include") : NULL;
+  JsonArray *a = inc && JSON_NODE_HOLDS_ARRAY (inc) ? json_node_get_array (inc) : NULL;
+  for (guint i = 0; a && i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      const char *s = JSON_NODE_TYPE (e) == JSON_NODE_VALUE && json_node_get_value_type (e) == G_TYPE_STRING
+                      ? json_node_get_string (e) : NULL;
+      if (s && (g_strv_contains (labels, s) || (ssp && json_object_has_member (ssp, s))))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* simConfig.recordStim, or an analysis that NetPyNE's setupRecording lets switch it on:
+   plotRaster including a stim source, 'allNetStims' or 'all'; plotSpikeHist true or including
+   a stim source, 'allNetStims' or 'eachPop'. */
+static gboolean
+wants_stim_record (NlSpec *spec)
+{
+  JsonObject *sc = nl_spec_get_sim_config (spec);
+  JsonObject *an = obj_member (sc, "analysis");
+  JsonObject *ssp = obj_member (nl_spec_get_net_params (spec), "stimSourceParams");
+  static const char *const raster[] = { "allNetStims", "all", NULL };
+  static const char *const hist[] = { "allNetStims", "eachPop", NULL };
+  double x;
+  if (nl_spec_get_double (spec, "simConfig.recordStim", 0) != 0)
+    return TRUE;
+  if (an && json_object_has_member (an, "plotSpikeHist") && node_number (json_object_get_member (an, "plotSpikeHist"), &x)
+      && x != 0)
+    return TRUE;
+  return include_names_stims (obj_member (an, "plotRaster"), ssp, raster)
+         || include_names_stims (obj_member (an, "plotSpikeHist"), ssp, hist);
+}
+
+/* stims_<r>.bin of every rank into meta "stims", NetPyNE's simData['stims'] layout:
+   {"cell_<gid>": {"<stim source label>": [times]}} for the cells with NetStim stimuli. */
+static gboolean
+read_stims (NlNetwork *net, const char *dir, guint n_ranks, JsonObject *meta, GError **error)
+{
+  JsonObject *stims = json_object_new ();
+  guint n_stims = nl_network_get_n_stims (net);
+  json_object_set_object_member (meta, "stims", stims);
+  for (guint r = 0; r < n_ranks; r++)
+    {
+      g_autofree char *n = g_strdup_printf ("stims_%u.bin", r);
+      g_autofree char *p = g_build_filename (dir, n, NULL);
+      g_autofree char *data = NULL;
+      gsize len, off = sizeof (double);
+      double cnt;
+      if (!g_file_get_contents (p, &data, &len, error))
+        return FALSE;
+      if (len < sizeof cnt)
+        goto bad;
+      memcpy (&cnt, data, sizeof cnt);
+      if (!(cnt >= 0 && cnt <= n_stims))
+        goto bad;
+      for (guint i = 0; i < (guint) cnt; i++)
+        {
+          double hdr[2];
+          NlNetStim st;
+          if (off + sizeof hdr > len)
+            goto bad;
+          memcpy (hdr, data + off, sizeof hdr);
+          off += sizeof hdr;
+          if (!(hdr[0] >= 0 && hdr[0] < n_stims && hdr[0] == floor (hdr[0]) && hdr[1] >= 0
+                && off + (gsize) hdr[1] * sizeof (double) <= len))
+            goto bad;
+          nl_network_get_stim (net, (guint) hdr[0], &st);
+          g_autofree char *cell = g_strdup_printf ("cell_%u", st.cell);
+          JsonObject *c = obj_member (stims, cell);
+          if (!c)
+            {
+              c = json_object_new ();
+              json_object_set_object_member (stims, cell, c);
+            }
+          JsonArray *t = json_array_sized_new ((guint) hdr[1]);
+          for (gsize k = 0; k < (gsize) hdr[1]; k++)
+            {
+              double x;
+              memcpy (&x, data + off + k * sizeof x, sizeof x);
+              json_array_add_double_element (t, x);
+            }
+          off += (gsize) hdr[1] * sizeof (double);
+          json_object_set_array_member (c, nl_network_get_rule (net, st.rule)->source, t);
+        }
+      if (off != len)
+        goto bad;
+      continue;
+    bad:
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "%s: malformed stimulus spike file", p);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 NlRunResult *
 nl_run (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **error)
 {
@@ -2436,6 +2540,11 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
                                                                                             : NL_LFP_SIGMA_DEFAULT);
       }
     json_object_set_array_member (meta, "warnings", warnings);
+    if (wants_stim_record (spec) && !read_stims (net, dir, n_ranks, meta, error))
+      {
+        g_clear_pointer (&results, nl_results_unref);
+        goto out;
+      }
   }
 
 out:

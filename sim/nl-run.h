@@ -97,7 +97,8 @@ NlResults   *nl_run_full    (NlSpec             *spec,
                              GError            **error);
 
 /* Writes the run directory only (driver.hoc, netloom.hoc, rank_*.bin); the command line
-   to run it is stored in *argv (NULL-terminated, free with g_strfreev). */
+   to run it is stored in *argv (NULL-terminated, free with g_strfreev). With recordLFP this
+   runs NEURON's geometry pre-pass (geom_cells.bin → geom.bin) to fill the rank files. */
 gboolean     nl_run_prepare (NlSpec             *spec,
                              NlNetwork          *net,
                              const NlRunOptions *options,

@@ -386,6 +386,55 @@ test_cvode (void)
   g_assert_cmpuint (off_grid_cvode, ==, cv->n_spikes);
 }
 
+static NlResults *run_full (NlSpec *spec, NlNetwork *net, guint ranks);
+
+/* simConfig.recordStim: the spikes of each cell's NetStim stimuli, in NetPyNE's simData['stims']
+ * layout {"cell_<gid>": {"<source>": [times]}} in the results' meta; regular NetStims (noise 0,
+ * interval 20 ms from 0) give exactly k · 20 ms; 2 ranks give the same. */
+static void
+test_record_stim (void)
+{
+  static const char model[] =
+    "{\"netParams\": {\"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 3}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 18.8, \"diam\": 18.8},"
+    "   \"mechs\": {\"hh\": {}}}}}},"
+    " \"synMechParams\": {\"exc\": {\"mod\": \"ExpSyn\", \"tau\": 2, \"e\": 0}},"
+    " \"stimSourceParams\": {\"bkg\": {\"type\": \"NetStim\", \"rate\": 50, \"noise\": 0, \"start\": 0},"
+    "   \"ic\": {\"type\": \"IClamp\", \"del\": 5, \"dur\": 10, \"amp\": 0.1}},"
+    " \"stimTargetParams\": {\"bkg->A\": {\"source\": \"bkg\", \"sec\": \"soma\", \"loc\": 0.5, \"synMech\": \"exc\","
+    "     \"weight\": 0.01, \"delay\": 1, \"conds\": {\"cellList\": [0, 2]}},"
+    "   \"ic->A\": {\"source\": \"ic\", \"sec\": \"soma\", \"loc\": 0.5, \"conds\": {\"pop\": \"A\"}}}},"
+    " \"simConfig\": {\"duration\": 200, \"dt\": 0.025, \"recordStim\": true}}";
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_autofree char *mpi = g_find_program_in_path ("mpiexec");
+
+  if (!have_nrniv ())
+    return;
+  spec = spec_from_text (model);
+  net = build (spec);
+  for (guint ranks = 1; ranks <= (mpi ? 2u : 1u); ranks++)
+    {
+      g_autoptr(NlResults) r = run_full (spec, net, ranks);
+      JsonObject *stims = json_object_get_object_member (nl_results_get_meta (r), "stims");
+      g_assert_nonnull (stims);
+      g_assert_cmpuint (json_object_get_size (stims), ==, 2);
+      g_assert_false (json_object_has_member (stims, "cell_1"));
+      for (guint c = 0; c < 2; c++)
+        {
+          JsonObject *cell = json_object_get_object_member (stims, c ? "cell_2" : "cell_0");
+          g_assert_nonnull (cell);
+          g_assert_cmpuint (json_object_get_size (cell), ==, 1);
+          JsonArray *t = json_object_get_array_member (cell, "bkg");
+          guint n = json_array_get_length (t);
+          g_assert_cmpuint (n, >=, 10);
+          g_assert_cmpuint (n, <=, 11);
+          for (guint k = 0; k < n; k++)
+            g_assert_cmpfloat (fabs (json_array_get_double_element (t, k) - 20.0 * k), <=, 1e-9);
+        }
+    }
+}
+
 /* Cancelling ends the run (and mpiexec with its ranks) promptly. */
 static void
 test_cancel (void)
@@ -1217,6 +1266,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/merged-synapses", test_merged_synapses);
   g_test_add_func ("/run/merged-synapses-ff500", test_merged_synapses_ff500);
   g_test_add_func ("/run/cvode", test_cvode);
+  g_test_add_func ("/run/record-stim", test_record_stim);
   g_test_add_func ("/run/cancel", test_cancel);
   g_test_add_func ("/run/mpi-tut2", test_mpi_tut2);
   g_test_add_func ("/run/mpi-ei-net", test_mpi_ei_net);

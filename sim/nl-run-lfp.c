@@ -382,97 +382,95 @@ bad:
   return FALSE;
 }
 
-/* This rank's cells with segments, in gid order (netloom.hoc's order of nl_cells). */
-static GArray *
-rank_cells (NlLfpPlan *p, guint rank, guint n_ranks, guint64 *n_seg)
-{
-  GArray *a = g_array_new (FALSE, FALSE, sizeof (guint));
-  *n_seg = 0;
-  for (guint gid = rank; gid < p->n_cells; gid += n_ranks)
-    if (p->seg_n[gid] > 0)
-      {
-        g_array_append_val (a, gid);
-        *n_seg += p->seg_n[gid];
-      }
-  return a;
-}
+/* One matrix product of a rank's sample: n_elec rows from columns off … off+ncol-1 of the
+ * rank's segments (its cells with sections in gid order, so a population's are contiguous).
+ * Without population parts one job covers every segment and gives the total; with them, one
+ * job per population present (its rows add to the total, and are its part when it has one), so
+ * that each segment is multiplied once. Then one job per kept cell. */
+typedef struct {
+  guint64 off, ncol;
+  int     pop;    /* population index, or -1 for all segments */
+  int     gid;    /* a kept cell's job, or -1 */
+} Job;
 
-/* Rows of a sample of rank `rank`: the total and each population part (n_elec each) from one
-   matrix over all its segments, then each kept cell's part from its own matrix. */
-static guint64
-rank_rows (NlLfpPlan *p, GArray *cells)
+static GArray *
+rank_jobs (NlLfpPlan *p, guint rank, guint n_ranks, guint64 *n_seg_out)
 {
-  guint64 rows = cells->len ? (guint64) p->n_elec * (1 + p->n_pop_parts) : 0;
-  for (guint i = 0; p->cell_parts && i < cells->len; i++)
-    rows += p->cell_parts[g_array_index (cells, guint, i)] ? p->n_elec : 0;
-  return rows;
+  GArray *jobs = g_array_new (FALSE, FALSE, sizeof (Job));
+  guint64 n_seg = 0;
+  for (guint gid = rank; gid < p->n_cells; gid += n_ranks)
+    {
+      guint ns = p->seg_n[gid];
+      int pop = nl_network_cell_pop (p->net, gid);
+      if (!ns)
+        continue;
+      if (p->n_pop_parts == 0)
+        {
+          if (jobs->len == 0)
+            g_array_append_val (jobs, ((Job) { 0, 0, -1, -1 }));
+          g_array_index (jobs, Job, 0).ncol += ns;
+        }
+      else
+        {
+          Job *last = jobs->len ? &g_array_index (jobs, Job, jobs->len - 1) : NULL;
+          if (!last || last->pop != pop)
+            g_array_append_val (jobs, ((Job) { n_seg, 0, pop, -1 }));
+          g_array_index (jobs, Job, jobs->len - 1).ncol += ns;
+        }
+      n_seg += ns;
+    }
+  n_seg = 0;
+  for (guint gid = rank; gid < p->n_cells; gid += n_ranks)
+    {
+      guint ns = p->seg_n[gid];
+      if (ns && p->cell_parts && p->cell_parts[gid])
+        g_array_append_val (jobs, ((Job) { n_seg, ns, -1, (int) gid }));
+      n_seg += ns;
+    }
+  *n_seg_out = n_seg;
+  return jobs;
 }
 
 void
 nl_lfp_plan_rank_block (NlLfpPlan *p, guint rank, guint n_ranks, GArray *block)
 {
-  guint64 n_seg, col = 0;
-  g_autoptr(GArray) cells = rank_cells (p, rank, n_ranks, &n_seg);
+  guint64 n_seg;
+  g_autoptr(GArray) jobs = rank_jobs (p, rank, n_ranks, &n_seg);
+  g_autoptr(GArray) cells = g_array_new (FALSE, FALSE, sizeof (guint));   /* the rank's, with segments */
   guint ne = p->n_elec;
-  guint64 nrow = (guint64) ne * (1 + p->n_pop_parts);
-  guint n_jobs = cells->len ? 1 : 0;
-  gsize base;
   g_autofree double *tr = NULL;
   guint max_seg = 0;
 
-  for (guint i = 0; i < cells->len; i++)
-    {
-      guint gid = g_array_index (cells, guint, i);
-      max_seg = MAX (max_seg, p->seg_n[gid]);
-      n_jobs += p->cell_parts && p->cell_parts[gid];
-    }
-  double hdr[3] = { ne, n_seg, n_jobs };
+  for (guint gid = rank; gid < p->n_cells; gid += n_ranks)
+    if (p->seg_n[gid])
+      {
+        g_array_append_val (cells, gid);
+        max_seg = MAX (max_seg, p->seg_n[gid]);
+      }
+  double hdr[3] = { ne, n_seg, jobs->len };
   g_array_append_vals (block, hdr, 3);
-  if (!cells->len)
-    return;
-  tr = g_new (double, (gsize) ne * max_seg);
-  /* job 0: every segment of the rank; rows: total, then the population parts */
-  double job[3] = { 0, n_seg, nrow };
-  g_array_append_vals (block, job, 3);
-  base = block->len;
-  g_array_set_size (block, base + nrow * n_seg);
-  memset (&g_array_index (block, double, base), 0, nrow * n_seg * sizeof (double));
-  for (guint i = 0; i < cells->len; i++)
+  tr = g_new (double, (gsize) ne * MAX (max_seg, 1));
+  for (guint j = 0; j < jobs->len; j++)
     {
-      guint gid = g_array_index (cells, guint, i);
-      guint ns = p->seg_n[gid];
-      int part = p->part_of_pop[nl_network_cell_pop (p->net, gid)];
-      nl_lfp_transfer_matrix (p->method, p->sigma, &g_array_index (p->segs, double, 7 * p->seg_first[gid]), ns,
-                              p->elec, ne, tr);
-      for (guint j = 0; j < ns; j++)
+      const Job *job = &g_array_index (jobs, Job, j);
+      double jh[3] = { job->off, job->ncol, ne };
+      guint64 col = 0;
+      g_array_append_vals (block, jh, 3);
+      /* the columns of the cells in the job's range, in order (column order for from_vector) */
+      for (guint i = 0; i < cells->len; i++)
         {
-          double *c = &g_array_index (block, double, base + (col + j) * nrow);
-          for (guint e = 0; e < ne; e++)
+          guint gid = g_array_index (cells, guint, i);
+          guint ns = p->seg_n[gid];
+          if (col >= job->off && col < job->off + job->ncol)
             {
-              c[e] = tr[(gsize) e * ns + j];
-              if (part >= 0)
-                c[(gsize) ne * (1 + part) + e] = tr[(gsize) e * ns + j];
+              nl_lfp_transfer_matrix (p->method, p->sigma, &g_array_index (p->segs, double, 7 * p->seg_first[gid]),
+                                      ns, p->elec, ne, tr);
+              for (guint s = 0; s < ns; s++)
+                for (guint e = 0; e < ne; e++)
+                  g_array_append_val (block, tr[(gsize) e * ns + s]);
             }
+          col += ns;
         }
-      col += ns;
-    }
-  /* the kept cells' own matrices */
-  col = 0;
-  for (guint i = 0; i < cells->len; i++)
-    {
-      guint gid = g_array_index (cells, guint, i);
-      guint ns = p->seg_n[gid];
-      if (p->cell_parts && p->cell_parts[gid])
-        {
-          double cj[3] = { col, ns, ne };
-          g_array_append_vals (block, cj, 3);
-          nl_lfp_transfer_matrix (p->method, p->sigma, &g_array_index (p->segs, double, 7 * p->seg_first[gid]), ns,
-                                  p->elec, ne, tr);
-          for (guint j = 0; j < ns; j++)
-            for (guint e = 0; e < ne; e++)
-              g_array_append_val (block, tr[(gsize) e * ns + j]);
-        }
-      col += ns;
     }
 }
 
@@ -486,14 +484,14 @@ nl_lfp_plan_read_results (NlLfpPlan *p, const char *dir, guint n_ranks, NlResult
   gboolean ok = FALSE;
   double *total = NULL;
   double **pops = NULL;
-  gsize *cell_off = NULL;   /* per gid with a part of its own: where its rows are in its rank's samples */
+  double **cells = NULL;   /* per gid with a part of its own */
 
   for (guint r = 0; r < n_ranks; r++)
     {
       g_autofree char *name = g_strdup_printf ("lfp_%u.bin", r);
       g_autofree char *path = g_build_filename (dir, name, NULL);
       guint64 n_seg;
-      g_autoptr(GArray) cells = rank_cells (p, r, n_ranks, &n_seg);
+      g_autoptr(GArray) jobs = rank_jobs (p, r, n_ranks, &n_seg);
       gsize len;
       double hdr[2];
       if (!g_file_get_contents (path, &data[r], &len, error))
@@ -501,7 +499,7 @@ nl_lfp_plan_read_results (NlLfpPlan *p, const char *dir, guint n_ranks, NlResult
       if (len < sizeof hdr)
         goto bad;
       memcpy (hdr, data[r], sizeof hdr);
-      rows[r] = rank_rows (p, cells);
+      rows[r] = (gsize) jobs->len * ne;
       if (!(hdr[1] >= 0 && hdr[1] <= 1e12 && hdr[1] == floor (hdr[1])) || (hdr[1] > 0 && hdr[0] != rows[r])
           || len != sizeof hdr + (gsize) hdr[0] * (gsize) hdr[1] * sizeof (double))
         goto bad;
@@ -517,32 +515,28 @@ nl_lfp_plan_read_results (NlLfpPlan *p, const char *dir, guint n_ranks, NlResult
   pops = g_new0 (double *, MAX (p->n_pop_parts, 1));
   for (guint k = 0; k < p->n_pop_parts; k++)
     pops[k] = g_new0 (double, MAX (n_samples * ne, 1));
-  cell_off = p->cell_parts ? g_new0 (gsize, MAX (p->n_cells, 1)) : NULL;
+  cells = g_new0 (double *, MAX (p->n_cells, 1));
+  for (guint gid = 0; p->cell_parts && gid < p->n_cells; gid++)
+    if (p->cell_parts[gid])
+      cells[gid] = g_new0 (double, MAX (n_samples * ne, 1));
   for (guint r = 0; r < n_ranks; r++)
     {
       const double *v = (const double *) (data[r] + 2 * sizeof (double));
       guint64 n_seg;
-      g_autoptr(GArray) cells = rank_cells (p, r, n_ranks, &n_seg);
-      if (!rows[r])
-        continue;
-      gsize off = (gsize) ne * (1 + p->n_pop_parts);
-      for (guint i = 0; cell_off && i < cells->len; i++)
+      g_autoptr(GArray) jobs = rank_jobs (p, r, n_ranks, &n_seg);
+      for (guint j = 0; j < jobs->len; j++)
         {
-          guint g = g_array_index (cells, guint, i);
-          if (p->cell_parts[g])
+          const Job *job = &g_array_index (jobs, Job, j);
+          int part = job->pop >= 0 ? p->part_of_pop[job->pop] : -1;
+          for (guint64 s = 0; s < n_samples; s++)
             {
-              cell_off[g] = off;
-              off += ne;
+              const double *row = v + s * rows[r] + (gsize) j * ne;
+              double *dst = job->gid >= 0 ? cells[job->gid] + s * ne : total + s * ne;
+              for (guint e = 0; e < ne; e++)
+                dst[e] += row[e];
+              for (guint e = 0; part >= 0 && e < ne; e++)
+                pops[part][s * ne + e] += row[e];
             }
-        }
-      for (guint64 s = 0; s < n_samples; s++)
-        {
-          const double *row = v + s * rows[r];
-          for (guint e = 0; e < ne; e++)
-            total[s * ne + e] += row[e];
-          for (guint k = 0; k < p->n_pop_parts; k++)
-            for (guint e = 0; e < ne; e++)
-              pops[k][s * ne + e] += row[(gsize) ne * (1 + k) + e];
         }
     }
   nl_results_set_lfp (res, g_steal_pointer (&total), n_samples, ne, p->step);
@@ -551,21 +545,8 @@ nl_lfp_plan_read_results (NlLfpPlan *p, const char *dir, guint n_ranks, NlResult
     nl_results_add_lfp_part (res, NL_LFP_PART_POP, nl_network_get_pop (p->net, p->pop_parts[k])->name, G_MAXUINT32,
                              g_steal_pointer (&pops[k]));
   for (guint gid = 0; p->cell_parts && gid < p->n_cells; gid++)
-    {
-      double *c;
-      if (!p->cell_parts[gid])
-        continue;
-      c = g_new0 (double, MAX (n_samples * ne, 1));
-      if (p->seg_n[gid] > 0)
-        {
-          guint r = gid % n_ranks;
-          gsize off = cell_off[gid];
-          const double *v = (const double *) (data[r] + 2 * sizeof (double));
-          for (guint64 s = 0; s < n_samples; s++)
-            memcpy (c + s * ne, v + s * rows[r] + off, ne * sizeof (double));
-        }
-      nl_results_add_lfp_part (res, NL_LFP_PART_CELL, NULL, gid, c);
-    }
+    if (cells[gid])
+      nl_results_add_lfp_part (res, NL_LFP_PART_CELL, NULL, gid, g_steal_pointer (&cells[gid]));
   ok = TRUE;
 out:
   for (guint r = 0; r < n_ranks; r++)
@@ -574,6 +555,8 @@ out:
   for (guint k = 0; pops && k < p->n_pop_parts; k++)
     g_free (pops[k]);
   g_free (pops);
-  g_free (cell_off);
+  for (guint gid = 0; cells && gid < p->n_cells; gid++)
+    g_free (cells[gid]);
+  g_free (cells);
   return ok;
 }

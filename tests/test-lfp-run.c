@@ -36,13 +36,18 @@ static const double electrodes[][3] = { { 30, -50, 10 }, { 0, -150, 0 }, { -40, 
  * i_membrane_ and the IClamp's current are recorded every REC_STEP ms, and the LFP at three
  * electrodes. `extra` is added to simConfig. */
 static NlSpec *
-lfp_spec (const char *extra)
+lfp_spec_geom (const char *extra, gboolean pt3d)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) problems = nl_problems_new ();
   g_autoptr(GString) rec = g_string_new ("\"im_soma\": {\"sec\": \"soma\", \"loc\": 0.5, \"var\": \"i_membrane_\"},"
                                          "\"ic_P\": {\"sec\": \"soma\", \"loc\": 0.5, \"stim\": \"ic->P\", \"var\": \"i\"},"
                                          "\"ic_Q\": {\"sec\": \"soma\", \"loc\": 0.5, \"stim\": \"ic->Q\", \"var\": \"i\"}");
+  /* with pt3d: the same shape as define_shape() gives, already along y */
+  g_autofree char *soma = pt3d ? g_strdup_printf ("\"pt3d\": [[0, 0, 0, 20], [0, %g, 0, 20]]", SOMA_L)
+                               : g_strdup_printf ("\"L\": %g, \"diam\": 20", SOMA_L);
+  g_autofree char *dend = pt3d ? g_strdup_printf ("\"pt3d\": [[0, %g, 0, 2], [0, %g, 0, 2]]", SOMA_L, SOMA_L + DEND_L)
+                               : g_strdup_printf ("\"L\": %g, \"diam\": 2", DEND_L);
   for (guint i = 0; i < NSEG_DEND; i++)
     g_string_append_printf (rec, ", \"im_dend%u\": {\"sec\": \"dend\", \"loc\": %.17g, \"var\": \"i_membrane_\"}", i,
                             (i + 0.5) / NSEG_DEND);
@@ -51,8 +56,8 @@ lfp_spec (const char *extra)
     " \"popParams\": {\"P\": {\"cellType\": \"C\", \"numCells\": 2}, \"Q\": {\"cellType\": \"C\", \"numCells\": 1},"
     "   \"N\": {\"cellModel\": \"NetStim\", \"numCells\": 2, \"rate\": 10}},"
     " \"cellParams\": {\"C\": {\"conds\": {\"cellType\": \"C\"}, \"secs\": {"
-    "   \"soma\": {\"geom\": {\"L\": %g, \"diam\": 20}, \"mechs\": {\"hh\": {}}},"
-    "   \"dend\": {\"geom\": {\"L\": %g, \"diam\": 2, \"nseg\": %d}, \"mechs\": {\"pas\": {\"g\": 0.0001, \"e\": -65}},"
+    "   \"soma\": {\"geom\": {%s}, \"mechs\": {\"hh\": {}}},"
+    "   \"dend\": {\"geom\": {%s, \"nseg\": %d}, \"mechs\": {\"pas\": {\"g\": 0.0001, \"e\": -65}},"
     "     \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1, \"childX\": 0}}}}},"
     " \"stimSourceParams\": {\"ic\": {\"type\": \"IClamp\", \"del\": 2, \"dur\": 10, \"amp\": 0.3}},"
     " \"stimTargetParams\": {\"ic->P\": {\"source\": \"ic\", \"sec\": \"soma\", \"loc\": 0.5, \"conds\": {\"pop\": \"P\"}},"
@@ -60,11 +65,17 @@ lfp_spec (const char *extra)
     " \"simConfig\": {\"duration\": 20, \"dt\": 0.025, \"recordStep\": %g, \"recordCells\": [\"all\"],"
     "   \"recordLFP\": [[30, -50, 10], [0, -150, 0], [-40, 200, 60]],"
     "   \"recordTraces\": {%s}%s}}",
-    SOMA_L, DEND_L, NSEG_DEND, REC_STEP, rec->str, extra ? extra : "");
+    soma, dend, NSEG_DEND, REC_STEP, rec->str, extra ? extra : "");
   NlSpec *spec = nl_spec_load_from_data (text, -1, problems, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (nl_spec_validate (spec, problems), ==, 0);
   return spec;
+}
+
+static NlSpec *
+lfp_spec (const char *extra)
+{
+  return lfp_spec_geom (extra, FALSE);
 }
 
 static NlNetwork *
@@ -245,6 +256,24 @@ test_lfp_line_source (void)
   check_lfp_against_currents (r, net, NL_LFP_LINE_NETPYNE);
 }
 
+/* Sections with pt3d: their points moved to the cell's position (x, −y, z), as NetPyNE creates
+ * them. The points given are define_shape()'s layout after NetPyNE's swap, so the expected
+ * segments are the same. */
+static void
+test_lfp_pt3d (void)
+{
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_autoptr(NlResults) r = NULL;
+
+  if (!have_nrniv ())
+    return;
+  spec = lfp_spec_geom (NULL, TRUE);
+  net = build (spec);
+  r = run_full (spec, net, 1);
+  check_lfp_against_currents (r, net, NL_LFP_LINE_LFPYKIT);
+}
+
 /* saveLFPPops (true: every population, N's part zero) and saveLFPCells (a list): the parts sum
  * to the total and P's cells to P's part; 2 MPI ranks give the 1-rank LFP and parts within
  * rounding. */
@@ -326,6 +355,58 @@ test_lfp_parts_and_ranks (void)
     }
 }
 
+/* saveLFPPops as a list: only the populations named (an unknown one is a warning), the total
+ * still counts every cell; Q's part is its one cell's (gid 2). */
+static void
+test_lfp_pops_list (void)
+{
+  g_autoptr(NlSpec) spec = NULL, plain_spec = NULL;
+  g_autoptr(NlNetwork) net = NULL, plain_net = NULL;
+  g_autoptr(NlResults) r = NULL, plain = NULL;
+  guint64 ns, ns0;
+  guint ne;
+  double dt, peak = 0;
+
+  if (!have_nrniv ())
+    return;
+  spec = lfp_spec (", \"saveLFPPops\": [\"Q\", \"nosuch\"], \"saveLFPCells\": [2]");
+  plain_spec = lfp_spec (NULL);
+  net = build (spec);
+  plain_net = build (plain_spec);
+  r = run_full (spec, net, 1);
+  plain = run_full (plain_spec, plain_net, 1);
+  const double *lfp = nl_results_get_lfp (r, &ns, &ne, &dt);
+  const double *lfp0 = nl_results_get_lfp (plain, &ns0, &ne, &dt);
+  g_assert_cmpuint (ns, ==, ns0);
+  g_assert_cmpuint (nl_results_get_n_lfp_parts (r), ==, 2);
+  NlLfpPartKind kind;
+  const char *pop;
+  guint32 gid;
+  const double *q = nl_results_get_lfp_part (r, 0, &kind, &pop, &gid);
+  g_assert_cmpint (kind, ==, NL_LFP_PART_POP);
+  g_assert_cmpstr (pop, ==, "Q");
+  const double *c2 = nl_results_get_lfp_part (r, 1, &kind, &pop, &gid);
+  g_assert_cmpint (kind, ==, NL_LFP_PART_CELL);
+  g_assert_cmpuint (gid, ==, 2);
+  JsonArray *w = json_object_get_array_member (nl_results_get_meta (r), "warnings");
+  gboolean warned = FALSE;
+  for (guint i = 0; i < json_array_get_length (w); i++)
+    warned |= strstr (json_array_get_string_element (w, i), "saveLFPPops[1]") != NULL;
+  g_assert_true (warned);
+  for (guint64 k = 0; k < ns * ne; k++)
+    peak = MAX (peak, fabs (lfp0[k]));
+  for (guint64 k = 0; k < ns * ne; k++)
+    {
+      g_assert_cmpfloat (fabs (lfp[k] - lfp0[k]), <=, 1e-12 * peak);
+      g_assert_cmpfloat (fabs (q[k] - c2[k]), <=, 1e-12 * peak);
+    }
+  /* Q's part is not the total (P's cells add to it) */
+  double diff = 0;
+  for (guint64 k = 0; k < ns * ne; k++)
+    diff = MAX (diff, fabs (q[k] - lfp[k]));
+  g_assert_cmpfloat (diff, >, 1e-3 * peak);
+}
+
 /* A malformed electrode is an error naming it; no run folder is left half written. */
 static void
 test_lfp_bad_electrode (void)
@@ -355,6 +436,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lfp-run/imembrane-sum", test_imembrane_sum);
   g_test_add_func ("/lfp-run/line-source", test_lfp_line_source);
   g_test_add_func ("/lfp-run/parts-and-ranks", test_lfp_parts_and_ranks);
+  g_test_add_func ("/lfp-run/pt3d", test_lfp_pt3d);
+  g_test_add_func ("/lfp-run/pops-list", test_lfp_pops_list);
   g_test_add_func ("/lfp-run/bad-electrode", test_lfp_bad_electrode);
   return g_test_run ();
 }

@@ -435,6 +435,42 @@ test_record_stim (void)
     }
 }
 
+/* hParams: v_init is the first sample of every trace, and celsius changes hh's kinetics (so
+ * the spikes); NetPyNE's defaults (6.3 °C, −65 mV) otherwise. */
+static void
+test_hparams (void)
+{
+  static const char model[] =
+    "{\"netParams\": {\"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 1}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 18.8, \"diam\": 18.8},"
+    "   \"mechs\": {\"hh\": {}}}}}},"
+    " \"stimSourceParams\": {\"ic\": {\"type\": \"IClamp\", \"del\": 5, \"dur\": 100, \"amp\": 0.2}},"
+    " \"stimTargetParams\": {\"ic->A\": {\"source\": \"ic\", \"sec\": \"soma\", \"loc\": 0.5, \"conds\": {\"pop\": \"A\"}}}},"
+    " \"simConfig\": {\"duration\": 100, \"recordCells\": [0],"
+    "   \"recordTraces\": {\"V_soma\": {\"sec\": \"soma\", \"loc\": 0.5, \"var\": \"v\"}}%s}}";
+  g_autofree char *t_default = g_strdup_printf (model, "");
+  g_autofree char *t_set = g_strdup_printf (model, ", \"hParams\": {\"celsius\": 20, \"v_init\": -70, \"clamp_resist\": 0.001}");
+  g_autoptr(NlSpec) s1 = NULL, s2 = NULL;
+  g_autoptr(NlNetwork) n1 = NULL, n2 = NULL;
+  g_autoptr(NlResults) r1 = NULL, r2 = NULL;
+  guint64 n;
+
+  if (!have_nrniv ())
+    return;
+  s1 = spec_from_text (t_default);
+  s2 = spec_from_text (t_set);
+  n1 = build (s1);
+  n2 = build (s2);
+  r1 = run_full (s1, n1, 1);
+  r2 = run_full (s2, n2, 1);
+  g_assert_cmpfloat (nl_results_get_trace_values (r1, 0, 0, NULL, &n)[0], ==, -65);
+  g_assert_cmpfloat (nl_results_get_trace_values (r2, 0, 0, NULL, &n)[0], ==, -70);
+  g_assert_cmpuint (nl_results_get_n_spikes (r1), >=, 3);
+  gboolean differ = nl_results_get_n_spikes (r1) != nl_results_get_n_spikes (r2)
+                    || fabs (nl_results_get_spike_times (r1)[0] - nl_results_get_spike_times (r2)[0]) > 0.1;
+  g_assert_true (differ);
+}
+
 /* Cancelling ends the run (and mpiexec with its ranks) promptly. */
 static void
 test_cancel (void)
@@ -1267,6 +1303,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/merged-synapses-ff500", test_merged_synapses_ff500);
   g_test_add_func ("/run/cvode", test_cvode);
   g_test_add_func ("/run/record-stim", test_record_stim);
+  g_test_add_func ("/run/hparams", test_hparams);
   g_test_add_func ("/run/cancel", test_cancel);
   g_test_add_func ("/run/mpi-tut2", test_mpi_tut2);
   g_test_add_func ("/run/mpi-ei-net", test_mpi_ei_net);

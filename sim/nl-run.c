@@ -1741,6 +1741,7 @@ geometry_pass (const char *nrniv, const char *dll, const char *dir, GCancellable
   g_autoptr(GSubprocess) proc = NULL;
   g_autofree char *out = NULL;
   g_autofree char *geom = g_build_filename (dir, "geom.bin", NULL);
+  g_autoptr(GError) e = NULL;
 
   g_unlink (geom);
   g_ptr_array_add (argv, (gpointer) nrniv);
@@ -1758,10 +1759,15 @@ geometry_pass (const char *nrniv, const char *dll, const char *dir, GCancellable
   g_ptr_array_add (argv, NULL);
   g_subprocess_launcher_set_cwd (launcher, dir);
   proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
-  if (!proc || !g_subprocess_communicate_utf8 (proc, NULL, cancellable, &out, NULL, error))
+  if (!proc)
+    return FALSE;
+  if (!g_subprocess_communicate_utf8 (proc, NULL, cancellable, &out, NULL, &e))
     {
-      if (proc)
-        g_subprocess_force_exit (proc);
+      g_subprocess_force_exit (proc);
+      if (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_CANCELLED, "the run was cancelled");
+      else
+        g_propagate_error (error, g_steal_pointer (&e));
       return FALSE;
     }
   if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0

@@ -469,6 +469,16 @@ test_hparams (void)
   gboolean differ = nl_results_get_n_spikes (r1) != nl_results_get_n_spikes (r2)
                     || fabs (nl_results_get_spike_times (r1)[0] - nl_results_get_spike_times (r2)[0]) > 0.1;
   g_assert_true (differ);
+  /* a value that is not a number is refused, naming the key */
+  g_autofree char *t_bad = g_strdup_printf (model, ", \"hParams\": {\"celsius\": 20, \"ena\": \"high\"}");
+  g_autoptr(NlSpec) s3 = spec_from_text (t_bad);
+  g_autoptr(NlNetwork) n3 = build (s3);
+  g_autoptr(GError) error = NULL;
+  NlRunOptions opt = { 0 };
+  NlResults *r3 = nl_run_full (s3, n3, &opt, &error);
+  g_assert_null (r3);
+  g_assert_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "simConfig.hParams.ena"));
 }
 
 /* Cancelling ends the run (and mpiexec with its ranks) promptly. */

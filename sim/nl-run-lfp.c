@@ -301,6 +301,7 @@ nl_lfp_plan_read_geometry (NlLfpPlan *p, const char *dir, GError **error)
   n = len / sizeof (double);
   if (len % sizeof (double) || n < 1 || d[0] != n - 1)
     goto bad;
+  memset (p->seg_n, 0, MAX (p->n_cells, 1) * sizeof (guint));
   g_array_set_size (p->segs, 0);
 #define NEED(k) do { if (i + (k) > n) goto bad; } while (0)
   while (i < n)
@@ -378,6 +379,9 @@ nl_lfp_plan_read_geometry (NlLfpPlan *p, const char *dir, GError **error)
 #undef NEED
   return TRUE;
 bad:
+  /* no half-read geometry */
+  memset (p->seg_n, 0, MAX (p->n_cells, 1) * sizeof (guint));
+  g_array_set_size (p->segs, 0);
   g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "%s: malformed geometry from NEURON's pre-pass", path);
   return FALSE;
 }

@@ -5,6 +5,8 @@
 #include <nl-lfp.h>
 #include <nl-neuron.h>
 #include <nl-run.h>
+#include <nl-run-lfp.h>
+#include <glib/gstdio.h>
 #include <nl-spec.h>
 #include <math.h>
 #include <string.h>
@@ -429,6 +431,73 @@ test_lfp_bad_electrode (void)
   g_assert_nonnull (strstr (error->message, "simConfig.recordLFP[1]"));
 }
 
+static void
+write_doubles (const char *dir, const char *name, const double *x, gsize n)
+{
+  g_autofree char *p = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (p, (const char *) x, n * sizeof (double), NULL));
+}
+
+/* What NEURON wrote is checked before it is used: a truncated or inconsistent geometry file,
+ * an LFP file of the wrong shape or missing are errors naming the file, never a crash. */
+static void
+test_lfp_bad_files (void)
+{
+  g_autoptr(NlSpec) spec = lfp_spec (NULL);
+  g_autoptr(NlNetwork) net = build (spec);
+  g_autofree char *dir = g_build_filename (nl_test_tmpdir (), "bad-lfp", NULL);
+  g_autoptr(NlLfpPlan) plan = NULL;
+  g_autoptr(NlResults) res = nl_results_new ();
+  g_autoptr(GError) error = NULL;
+  /* gid 0: 2 sections; the soma (nseg 1, L 20, 2 points) is complete, the dendrite is cut */
+  const double truncated[] = { 13, 0, 2, 1, 20, 2, 0, 0, 0, 0, 20, 0, 0, 20, 20, 5, 200, 2, 0 };
+  const double wrong_secs[] = { 2, 0, 3 };
+  const double bad_gid[] = { 2, 77, 2 };
+  const double count_off[] = { 5, 0, 2 };
+  const double lfp_bad[] = { 7, 1, 0, 0, 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  plan = nl_lfp_plan_new (spec, net, NL_LFP_LINE_LFPYKIT, 0.3, 0.1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  g_assert_true (nl_lfp_plan_write_geom_cells (plan, dir, &error));
+  g_assert_no_error (error);
+  struct { const double *d; gsize n; } cases[] = {
+    { truncated, G_N_ELEMENTS (truncated) }, { wrong_secs, 3 }, { bad_gid, 3 }, { count_off, 3 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      write_doubles (dir, "geom.bin", cases[i].d, cases[i].n);
+      g_assert_false (nl_lfp_plan_read_geometry (plan, dir, &error));
+      g_assert_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON);
+      g_assert_nonnull (strstr (error->message, "geom.bin"));
+      g_clear_error (&error);
+    }
+  /* no geometry read: no segments, so rank 0 expects 0 rows; 7 rows × 1 sample is wrong */
+  write_doubles (dir, "lfp_0.bin", lfp_bad, G_N_ELEMENTS (lfp_bad));
+  g_assert_false (nl_lfp_plan_read_results (plan, dir, 1, res, &error));
+  g_assert_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON);
+  g_assert_nonnull (strstr (error->message, "lfp_0.bin"));
+  g_clear_error (&error);
+  g_assert_false (nl_lfp_plan_read_results (plan, dir, 2, res, &error));   /* lfp_1.bin missing */
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  guint64 ns;
+  guint ne;
+  double dt;
+  g_assert_null (nl_results_get_lfp (res, &ns, &ne, &dt));
+  /* a failed geometry leaves no segments behind: 0 rows, 3 samples read as zeros */
+  const double empty[] = { 0, 3 };
+  write_doubles (dir, "lfp_0.bin", empty, 2);
+  g_assert_true (nl_lfp_plan_read_results (plan, dir, 1, res, &error));
+  g_assert_no_error (error);
+  const double *lfp = nl_results_get_lfp (res, &ns, &ne, &dt);
+  g_assert_cmpuint (ns, ==, 3);
+  g_assert_cmpuint (ne, ==, 3);
+  for (guint i = 0; i < 9; i++)
+    g_assert_cmpfloat (lfp[i], ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -439,5 +508,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lfp-run/pt3d", test_lfp_pt3d);
   g_test_add_func ("/lfp-run/pops-list", test_lfp_pops_list);
   g_test_add_func ("/lfp-run/bad-electrode", test_lfp_bad_electrode);
+  g_test_add_func ("/lfp-run/bad-files", test_lfp_bad_files);
   return g_test_run ();
 }

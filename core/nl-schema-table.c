@@ -856,7 +856,7 @@ const NlSchemaKey nl_schema_sim_config[] = {
   { "cvode_atol", NL_K_NUM, 0, NONE, R_NONNEG, "0.001", NULL, 0, "CVode absolute error tolerance" },
   { "use_fast_imem", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, 0,
     "Compute transmembrane currents (i_membrane_), e.g. to record them" },
-  { "cache_efficient", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, NL_SF_UNUSED,
+  { "cache_efficient", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, 0,
     "CVode cache_efficient memory layout" },
   { "coreneuron", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, NL_SF_UNUSED, "Run with CoreNEURON" },
   { "dump_coreneuron_model", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, NL_SF_UNUSED,
@@ -893,6 +893,9 @@ const NlSchemaKey nl_schema_sim_config[] = {
   { "allowConnsWithWeight0", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0, "Create connections whose weight is 0" },
   { "oneSynPerNetcon", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0,
     "One synapse object per NetCon (false lets NetCons share synapses)" },
+  { "netloomOneSynPerConn", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, 0,
+    "NetLoom extension: one synapse object per connection, as NetPyNE creates them (by default "
+    "connections onto the same ExpSyn/Exp2Syn synMech at the same segment share one)" },
   /* Output and messages */
   { "saveCellSecs", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0, "Save the sections of each cell" },
   { "saveCellConns", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0, "Save the connections of each cell" },

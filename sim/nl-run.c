@@ -4,6 +4,7 @@
 
 #include "nl-mech.h"
 #include "nl-neuron.h"
+#include "nl-run-lfp.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -152,6 +153,7 @@ typedef struct {
   guint       n_syn_names;
   gboolean    one_syn;
   RecPlan    *rec;              /* traces to record */
+  NlLfpPlan  *lfp;              /* NULL: no LFP */
 } Gen;
 
 static void
@@ -1635,8 +1637,11 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot write", path);
       return FALSE;
     }
+  g_autoptr(GArray) lfp = g_array_new (FALSE, FALSE, sizeof (double));
+  if (g->lfp)
+    nl_lfp_plan_rank_block (g->lfp, rank, g->n_ranks, lfp);
   gboolean ok = write_block (f, cells) && write_block (f, syns) && write_block (f, stims) && write_block (f, ncs)
-                && write_block (f, recs) && write_block (f, gaps);
+                && write_block (f, recs) && write_block (f, gaps) && write_block (f, lfp);
   ok = (fclose (f) == 0) && ok;
   if (!ok)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: write failed", path);
@@ -1684,22 +1689,115 @@ uses_own_mechs (JsonObject *np)
   return strstr (text, "\"Izhi20") != NULL;
 }
 
+/* simConfig's CVode options as NetPyNE's preRun sets them (netloom.hoc applies them). */
+static void
+gen_cvode (Gen *g, NlSpec *spec)
+{
+  g_string_append_printf (g->hoc, "\nnl_cvode_active = %d\nnl_cache_efficient = %d\nnl_fast_imem = %d\nnl_cvode_atol = ",
+                          nl_spec_get_double (spec, "simConfig.cvode_active", 0) != 0,
+                          nl_spec_get_double (spec, "simConfig.cache_efficient", 0) != 0,
+                          nl_spec_get_double (spec, "simConfig.use_fast_imem", 0) != 0);
+  append_num (g->hoc, nl_spec_get_double (spec, "simConfig.cvode_atol", 0.001));
+}
+
+/* hParams other than celsius and v_init (set by nl_main): NEURON globals, set as NetPyNE
+   sets them (setattr(h, key, value)) before the cells exist. Numbers only. */
+static gboolean
+gen_hparams (Gen *g, NlSpec *spec, GError **error)
+{
+  JsonObject *hp = obj_member (nl_spec_get_sim_config (spec), "hParams");
+  g_autoptr(GList) keys = hp ? json_object_get_members (hp) : NULL;
+  for (GList *l = keys; l; l = l->next)
+    {
+      const char *k = l->data;
+      double x;
+      if (!strcmp (k, "celsius") || !strcmp (k, "v_init"))
+        continue;
+      if (!check_ident (k, "simConfig.hParams", error))
+        return FALSE;
+      if (g_str_has_prefix (k, "nl_") || !num_member (hp, k, &x))
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED,
+                       "simConfig.hParams.%s: only numbers can be set (and no name starting with nl_)", k);
+          return FALSE;
+        }
+      g_string_append_printf (g->hoc, "\n%s = ", k);
+      append_num (g->hoc, x);
+    }
+  return TRUE;
+}
+
+static char *neuron_message (const char *err, const char *out);
+static gboolean wants_stim_record (NlSpec *spec);
+
+/* NetLoom's geometry pre-pass: one nrniv builds every cell with sections and writes their 3D
+   points to geom.bin (see netloom.hoc). */
+static gboolean
+geometry_pass (const char *nrniv, const char *dll, const char *dir, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *geom = g_build_filename (dir, "geom.bin", NULL);
+  g_autoptr(GError) e = NULL;
+
+  g_unlink (geom);
+  g_ptr_array_add (argv, (gpointer) nrniv);
+  g_ptr_array_add (argv, "-nopython");
+  g_ptr_array_add (argv, "-nobanner");
+  g_ptr_array_add (argv, "-nogui");
+  if (dll)
+    {
+      g_ptr_array_add (argv, "-dll");
+      g_ptr_array_add (argv, (gpointer) dll);
+    }
+  g_ptr_array_add (argv, "-c");
+  g_ptr_array_add (argv, "nl_geom_pass = 1");
+  g_ptr_array_add (argv, "driver.hoc");
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_cwd (launcher, dir);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
+  if (!proc)
+    return FALSE;
+  if (!g_subprocess_communicate_utf8 (proc, NULL, cancellable, &out, NULL, &e))
+    {
+      g_subprocess_force_exit (proc);
+      if (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_CANCELLED, "the run was cancelled");
+      else
+        g_propagate_error (error, g_steal_pointer (&e));
+      return FALSE;
+    }
+  if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0
+      || !g_file_test (geom, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *msg = neuron_message (out, NULL);
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "NEURON failed in the LFP geometry pass (run folder %s)\n%s",
+                   dir, msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir,
-                         char ***argv_out, RecPlan *plan, GError **error);
+                         char ***argv_out, RecPlan *plan, NlLfpPlan **lfp_out, GError **error);
 
 gboolean
 nl_run_prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir, char ***argv_out,
                 GError **error)
 {
   RecPlan plan = { 0 };
-  gboolean ok = prepare (spec, net, options, dir, argv_out, &plan, error);
+  g_autoptr(NlLfpPlan) lfp = NULL;
+  gboolean ok = prepare (spec, net, options, dir, argv_out, &plan, &lfp, error);
   rec_plan_clear (&plan);
   return ok;
 }
 
 static gboolean
 prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir, char ***argv_out,
-         RecPlan *plan, GError **error)
+         RecPlan *plan, NlLfpPlan **lfp_out, GError **error)
 {
   Gen g = { 0 };
   gboolean ok = FALSE;
@@ -1729,12 +1827,36 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
 
   if (!rec_plan_make (spec, net, plan, error))
     return FALSE;
+  {
+    JsonObject *sc = nl_spec_get_sim_config (spec);
+    g_autofree gboolean *cell_parts = NULL;
+    JsonNode *slc = sc && json_object_has_member (sc, "saveLFPCells") ? json_object_get_member (sc, "saveLFPCells") : NULL;
+    double x;
+    if (slc && JSON_NODE_HOLDS_ARRAY (slc))
+      {
+        cell_parts = g_new0 (gboolean, n_cells);
+        mark_cells (net, slc, cell_parts, "simConfig.saveLFPCells", plan->warnings);
+      }
+    else if (slc && node_number (slc, &x) && x != 0)
+      {
+        cell_parts = g_new (gboolean, n_cells);
+        for (guint i = 0; i < n_cells; i++)
+          cell_parts[i] = TRUE;
+      }
+    *lfp_out = nl_lfp_plan_new (spec, net, options ? options->lfp_method : NL_LFP_LINE_LFPYKIT,
+                                options && options->lfp_sigma > 0 ? options->lfp_sigma : NL_LFP_SIGMA_DEFAULT,
+                                plan->step, cell_parts, error);
+    if (!*lfp_out && error && *error)
+      return FALSE;
+    g.lfp = *lfp_out;
+  }
   g.rec = plan;
   g.spec = spec;
   g.net = net;
   g.np = nl_spec_get_net_params (spec);
   g.n_ranks = n_ranks;
-  g.one_syn = options && options->one_syn_per_netcon;
+  g.one_syn = (options && options->one_syn_per_netcon)
+              || nl_spec_get_double (spec, "simConfig.netloomOneSynPerConn", 0) != 0;
   g.hoc = g_string_new (NULL);
   g.checks = g_string_new (NULL);
   g.checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1793,6 +1915,10 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
   append_num (g.hoc, nl_spec_get_double (spec, "simConfig.hParams.v_init", -65));
   g_string_append (g.hoc, "\nnl_seed = ");
   append_num (g.hoc, nl_spec_get_double (spec, "simConfig.seeds.stim", 1));
+  gen_cvode (&g, spec);
+  g_string_append_printf (g.hoc, "\nnl_recstim = %d", wants_stim_record (spec));
+  if (!gen_hparams (&g, spec, error))
+    goto out;
   g_string_append (g.hoc, "\n\n");
   hdr_len = g.hoc->len;
 
@@ -1831,18 +1957,25 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot create the run folder", dir);
       goto out;
     }
-  for (guint r = 0; r < n_ranks; r++)
+  /* With an LFP, the rank files wait for the geometry pre-pass below. */
+  for (guint r = 0; !g.lfp && r < n_ranks; r++)
     if (!write_rank (&g, r, dir, error))
       goto out;
-  /* Remove stale spike files of an earlier run in the same folder. */
+  /* Remove stale output files of an earlier run in the same folder. */
   for (guint r = 0; r < 1024; r++)
     {
       g_autofree char *n = g_strdup_printf ("spikes_%u.bin", r);
       g_autofree char *p = g_build_filename (dir, n, NULL);
       g_autofree char *tn = g_strdup_printf ("traces_%u.bin", r);
       g_autofree char *tp = g_build_filename (dir, tn, NULL);
+      g_autofree char *ln = g_strdup_printf ("lfp_%u.bin", r);
+      g_autofree char *lp = g_build_filename (dir, ln, NULL);
+      g_autofree char *sn = g_strdup_printf ("stims_%u.bin", r);
+      g_autofree char *sp = g_build_filename (dir, sn, NULL);
       gboolean gone = g_unlink (p) != 0;
       gone = g_unlink (tp) != 0 && gone;
+      gone = g_unlink (lp) != 0 && gone;
+      gone = g_unlink (sp) != 0 && gone;
       if (gone && r >= n_ranks)
         break;
     }
@@ -1875,6 +2008,16 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
           goto out;
       }
   }
+  if (g.lfp)
+    {
+      if (!nl_lfp_plan_write_geom_cells (g.lfp, dir, error)
+          || !geometry_pass (nrniv, dll, dir, options ? options->cancellable : NULL, error)
+          || !nl_lfp_plan_read_geometry (g.lfp, dir, error))
+        goto out;
+      for (guint r = 0; r < n_ranks; r++)
+        if (!write_rank (&g, r, dir, error))
+          goto out;
+    }
 
   {
     GPtrArray *argv = g_ptr_array_new ();
@@ -2125,6 +2268,105 @@ out:
   return ok;
 }
 
+/* Does an include list (of plotRaster or plotSpikeHist) name one of `labels` or a stim source? */
+static gboolean
+include_names_stims (JsonObject *o, JsonObject *ssp, const char *const *labels)
+{
+  JsonNode *inc = o && json_object_has_member (o, "include") ? json_object_get_member (o, "include") : NULL;
+  JsonArray *a = inc && JSON_NODE_HOLDS_ARRAY (inc) ? json_node_get_array (inc) : NULL;
+  for (guint i = 0; a && i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      const char *s = JSON_NODE_TYPE (e) == JSON_NODE_VALUE && json_node_get_value_type (e) == G_TYPE_STRING
+                      ? json_node_get_string (e) : NULL;
+      if (s && (g_strv_contains (labels, s) || (ssp && json_object_has_member (ssp, s))))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* simConfig.recordStim, or an analysis that NetPyNE's setupRecording lets switch it on:
+   plotRaster including a stim source, 'allNetStims' or 'all'; plotSpikeHist true or including
+   a stim source, 'allNetStims' or 'eachPop'. */
+static gboolean
+wants_stim_record (NlSpec *spec)
+{
+  JsonObject *sc = nl_spec_get_sim_config (spec);
+  JsonObject *an = obj_member (sc, "analysis");
+  JsonObject *ssp = obj_member (nl_spec_get_net_params (spec), "stimSourceParams");
+  static const char *const raster[] = { "allNetStims", "all", NULL };
+  static const char *const hist[] = { "allNetStims", "eachPop", NULL };
+  double x;
+  if (nl_spec_get_double (spec, "simConfig.recordStim", 0) != 0)
+    return TRUE;
+  if (an && json_object_has_member (an, "plotSpikeHist") && node_number (json_object_get_member (an, "plotSpikeHist"), &x)
+      && x != 0)
+    return TRUE;
+  return include_names_stims (obj_member (an, "plotRaster"), ssp, raster)
+         || include_names_stims (obj_member (an, "plotSpikeHist"), ssp, hist);
+}
+
+/* stims_<r>.bin of every rank into meta "stims", NetPyNE's simData['stims'] layout:
+   {"cell_<gid>": {"<stim source label>": [times]}} for the cells with NetStim stimuli. */
+static gboolean
+read_stims (NlNetwork *net, const char *dir, guint n_ranks, JsonObject *meta, GError **error)
+{
+  JsonObject *stims = json_object_new ();
+  guint n_stims = nl_network_get_n_stims (net);
+  json_object_set_object_member (meta, "stims", stims);
+  for (guint r = 0; r < n_ranks; r++)
+    {
+      g_autofree char *n = g_strdup_printf ("stims_%u.bin", r);
+      g_autofree char *p = g_build_filename (dir, n, NULL);
+      g_autofree char *data = NULL;
+      gsize len, off = sizeof (double);
+      double cnt;
+      if (!g_file_get_contents (p, &data, &len, error))
+        return FALSE;
+      if (len < sizeof cnt)
+        goto bad;
+      memcpy (&cnt, data, sizeof cnt);
+      if (!(cnt >= 0 && cnt <= n_stims))
+        goto bad;
+      for (guint i = 0; i < (guint) cnt; i++)
+        {
+          double hdr[2];
+          NlNetStim st;
+          if (off + sizeof hdr > len)
+            goto bad;
+          memcpy (hdr, data + off, sizeof hdr);
+          off += sizeof hdr;
+          if (!(hdr[0] >= 0 && hdr[0] < n_stims && hdr[0] == floor (hdr[0]) && hdr[1] >= 0
+                && off + (gsize) hdr[1] * sizeof (double) <= len))
+            goto bad;
+          nl_network_get_stim (net, (guint) hdr[0], &st);
+          g_autofree char *cell = g_strdup_printf ("cell_%u", st.cell);
+          JsonObject *c = obj_member (stims, cell);
+          if (!c)
+            {
+              c = json_object_new ();
+              json_object_set_object_member (stims, cell, c);
+            }
+          JsonArray *t = json_array_sized_new ((guint) hdr[1]);
+          for (gsize k = 0; k < (gsize) hdr[1]; k++)
+            {
+              double x;
+              memcpy (&x, data + off + k * sizeof x, sizeof x);
+              json_array_add_double_element (t, x);
+            }
+          off += (gsize) hdr[1] * sizeof (double);
+          json_object_set_array_member (c, nl_network_get_rule (net, st.rule)->source, t);
+        }
+      if (off != len)
+        goto bad;
+      continue;
+    bad:
+      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "%s: malformed stimulus spike file", p);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 NlRunResult *
 nl_run (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **error)
 {
@@ -2161,6 +2403,7 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
   g_autofree char *err_path = NULL;
   NlResults *results = NULL;
   RecPlan plan = { 0 };
+  g_autoptr(NlLfpPlan) lfp = NULL;
   GCancellable *cancellable = options ? options->cancellable : NULL;
   guint n_ranks = MAX (options ? options->n_ranks : 1, 1);
   double duration = nl_spec_get_double (spec, "simConfig.duration", 1000);
@@ -2174,7 +2417,7 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
         return NULL;
       dir = tmp;
     }
-  if (!prepare (spec, net, options, dir, &argv, &plan, error))
+  if (!prepare (spec, net, options, dir, &argv, &plan, &lfp, error))
     goto out;
 
   err_path = g_build_filename (dir, "stderr.txt", NULL);
@@ -2264,12 +2507,15 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
     nl_results_set_spikes (results, sp.spike_t, sp.spike_gid, sp.n_spikes);
     for (guint i = 0; i < plan.warnings->len; i++)
       json_array_add_string_element (warnings, plan.warnings->pdata[i]);
-    if (!read_traces (dir, n_ranks, &plan, results, warnings, error))
+    if (!read_traces (dir, n_ranks, &plan, results, warnings, error)
+        || (lfp && !nl_lfp_plan_read_results (lfp, dir, n_ranks, results, error)))
       {
         json_array_unref (warnings);
         g_clear_pointer (&results, nl_results_unref);
         goto out;
       }
+    for (guint i = 0; lfp && i < nl_lfp_plan_get_warnings (lfp)->len; i++)
+      json_array_add_string_element (warnings, nl_lfp_plan_get_warnings (lfp)->pdata[i]);
     meta = nl_results_get_meta (results);
     json_object_set_string_member (meta, "netloom_version", NL_VERSION);
     nrn_version = nl_neuron_version (NULL);
@@ -2292,7 +2538,19 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
       }
     json_object_set_double_member (meta, "wall_s", wall);
     json_object_set_double_member (meta, "record_step_ms", plan.step);
+    if (lfp)
+      {
+        NlLfpMethod m = options ? options->lfp_method : NL_LFP_LINE_LFPYKIT;
+        json_object_set_string_member (meta, "lfp_method", nl_lfp_method_name (m));
+        json_object_set_double_member (meta, "lfp_sigma", options && options->lfp_sigma > 0 ? options->lfp_sigma
+                                                                                            : NL_LFP_SIGMA_DEFAULT);
+      }
     json_object_set_array_member (meta, "warnings", warnings);
+    if (wants_stim_record (spec) && !read_stims (net, dir, n_ranks, meta, error))
+      {
+        g_clear_pointer (&results, nl_results_unref);
+        goto out;
+      }
   }
 
 out:

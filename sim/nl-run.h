@@ -15,12 +15,22 @@
  * the pre cell's preSec (default soma 0.5) on whichever rank owns it; bidirectional (the
  * default) adds the mirror image with id 2k+1 (a point process on the pre cell at preSec(preLoc)
  * fed by the post cell at (sec, loc)). No NetCon; pc.setup_transfer() before finitialize;
- * fixed step. */
+ * fixed step.
+ * LFP (simConfig.recordLFP: electrodes [x, y, z] µm; saveLFPPops, saveLFPCells): a geometry
+ * pre-pass (nrniv on driver.hoc with nl_geom_pass=1, one process, cells only) writes each
+ * segment's 3D points (geom.bin); NetLoom places the segments as NetPyNE does for its LFP (cell
+ * at (x, −y, z), electrodes' y negated, see nl-run-lfp.c), computes the transfer resistances
+ * with nl-lfp.h (options->lfp_method, σ options->lfp_sigma) and gives each rank its matrices in
+ * rank_<r>.bin; every recordStep the rank multiplies i_membrane_ (nA, cvode.use_fast_imem) of its
+ * segments by them and writes lfp_<r>.bin; the ranks' sums are the LFP in mV (MΩ × nA). Sample k
+ * (0, 1, …) is the potential at t = (k + 1) · recordStep, NetPyNE's row k; the last is missing
+ * when NEURON stops short of duration. */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "nl-build.h"
+#include "nl-lfp.h"
 #include "nl-results.h"
 #include "nl-spec.h"
 
@@ -49,7 +59,10 @@ typedef struct {
   GCancellable      *cancellable;
   gboolean           one_syn_per_netcon; /* NetPyNE's one point process per NetCon; by default
                                             NetCons onto the same linear synapse (ExpSyn, Exp2Syn:
-                                            cell, section, location, synMech) share it */
+                                            cell, section, location, synMech) share it. The
+                                            model's simConfig.netloomOneSynPerConn asks the same */
+  NlLfpMethod        lfp_method;   /* simConfig.recordLFP's transfer: 0 = NL_LFP_LINE_LFPYKIT */
+  double             lfp_sigma;    /* extracellular conductivity (S/m); 0: 0.3 */
 } NlRunOptions;
 
 typedef struct {
@@ -74,14 +87,18 @@ void         nl_run_result_free (NlRunResult   *result);
  * missing when NEURON's accumulated t overshoots duration, as in NetPyNE), the duration, the populations of `net` and meta: netloom_version,
  * neuron_version, ranks, seeds (simConfig.seeds), wall_s (NEURON's run, wall clock),
  * record_step_ms, and warnings (an array of strings: cells whose trace could not be recorded,
- * unknown populations in recordCells — NetPyNE skips them silently). */
+ * unknown populations in recordCells — NetPyNE skips them silently); with recordLFP the LFP
+ * (samples × electrodes, mV, dt recordStep), the electrodes as simConfig gives them, and the
+ * parts of saveLFPPops (in the list's order, or the network's for true; zeros for artificial
+ * populations) and saveLFPCells (in gid order), meta lfp_method and lfp_sigma. */
 NlResults   *nl_run_full    (NlSpec             *spec,
                              NlNetwork          *net,
                              const NlRunOptions *options,
                              GError            **error);
 
 /* Writes the run directory only (driver.hoc, netloom.hoc, rank_*.bin); the command line
-   to run it is stored in *argv (NULL-terminated, free with g_strfreev). */
+   to run it is stored in *argv (NULL-terminated, free with g_strfreev). With recordLFP this
+   runs NEURON's geometry pre-pass (geom_cells.bin → geom.bin) to fill the rank files. */
 gboolean     nl_run_prepare (NlSpec             *spec,
                              NlNetwork          *net,
                              const NlRunOptions *options,

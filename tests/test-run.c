@@ -248,6 +248,239 @@ test_merged_synapses (void)
     }
 }
 
+static NlSpec *
+spec_from_text (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  NlSpec *spec = nl_spec_load_from_data (text, -1, problems, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nl_spec_validate (spec, problems), ==, 0);
+  return spec;
+}
+
+/* A 500-cell feed-forward network (no loops): 100 noisy NetStims In → 200 hh cells A → 200 hh
+ * cells B through Exp2Syns at the soma, random connections (so several NetCons share a merged
+ * synapse), 300 ms. */
+static const char ff_model[] =
+  "{\"netParams\": {\"popParams\": {\"In\": {\"cellModel\": \"NetStim\", \"numCells\": 100, \"rate\": 40,"
+  "   \"noise\": 1, \"start\": 0},"
+  "   \"A\": {\"cellType\": \"PYR\", \"numCells\": 200}, \"B\": {\"cellType\": \"PYR\", \"numCells\": 200}},"
+  " \"cellParams\": {\"PYR\": {\"conds\": {\"cellType\": \"PYR\"}, \"secs\": {\"soma\": {\"geom\": {\"L\": 18.8,"
+  "   \"diam\": 18.8, \"Ra\": 123}, \"mechs\": {\"hh\": {}}}}}},"
+  " \"synMechParams\": {\"exc\": {\"mod\": \"Exp2Syn\", \"tau1\": 0.1, \"tau2\": 5, \"e\": 0},"
+  "   \"inh\": {\"mod\": \"ExpSyn\", \"tau\": 8, \"e\": -75}},"
+  " \"connParams\": {\"In->A\": {\"preConds\": {\"pop\": \"In\"}, \"postConds\": {\"pop\": \"A\"},"
+  "     \"probability\": 0.15, \"weight\": 0.004, \"delay\": \"1 + uniform(0, 2)\", \"synMech\": \"exc\"},"
+  "   \"A->B\": {\"preConds\": {\"pop\": \"A\"}, \"postConds\": {\"pop\": \"B\"},"
+  "     \"probability\": 0.1, \"weight\": 0.003, \"delay\": \"2 + uniform(0, 3)\", \"synMech\": \"exc\"},"
+  "   \"In->B\": {\"preConds\": {\"pop\": \"In\"}, \"postConds\": {\"pop\": \"B\"},"
+  "     \"probability\": 0.1, \"weight\": 0.002, \"delay\": 5, \"synMech\": \"inh\"}}},"
+  " \"simConfig\": {\"duration\": 300, \"dt\": 0.025%s}}";
+
+/* The same network with merged linear synapses (the default) and with NetLoom's
+ * simConfig.netloomOneSynPerConn (one point process per connection, as NetPyNE): the same
+ * spikes, times within 1e-6 ms. */
+static void
+test_merged_synapses_ff500 (void)
+{
+  g_autoptr(NlSpec) merged_spec = NULL, separate_spec = NULL;
+  g_autoptr(NlNetwork) net = NULL, net2 = NULL;
+  g_autoptr(NlRunResult) merged = NULL, separate = NULL;
+  g_autoptr(GError) error = NULL;
+  NlRunOptions opt = { 0 };
+  g_autofree char *run_dir = g_build_filename (nl_test_tmpdir (), "ff500", NULL);
+  g_autofree char *t1 = g_strdup_printf (ff_model, "");
+  g_autofree char *t2 = g_strdup_printf (ff_model, ", \"netloomOneSynPerConn\": true");
+  guint64 n_b = 0;
+
+  if (!have_nrniv ())
+    return;
+  merged_spec = spec_from_text (t1);
+  separate_spec = spec_from_text (t2);
+  net = build (merged_spec);
+  net2 = build (separate_spec);
+  g_assert_cmpuint (nl_network_get_n_cells (net), ==, 500);
+  g_assert_cmpuint (nl_network_get_n_conns (net), ==, nl_network_get_n_conns (net2));
+  opt.run_dir = run_dir;
+  merged = nl_run (merged_spec, net, &opt, &error);
+  g_assert_no_error (error);
+  /* merged: fewer synapse objects than NetCons in rank_0.bin */
+  {
+    g_autofree char *p = g_build_filename (run_dir, "rank_0.bin", NULL);
+    g_autofree char *data = NULL;
+    gsize len;
+    double n_cells_block, n_syns;
+    g_assert_true (g_file_get_contents (p, &data, &len, NULL));
+    memcpy (&n_cells_block, data, 8);
+    memcpy (&n_syns, data + 8 * (1 + (gsize) n_cells_block), 8);
+    g_test_message ("ff500: %g synapse objects for %" G_GUINT64_FORMAT " NetCons", n_syns / 4,
+                    nl_network_get_n_conns (net));
+    g_assert_cmpfloat (n_syns / 4, <, nl_network_get_n_conns (net));
+  }
+  separate = nl_run (separate_spec, net2, &opt, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *p = g_build_filename (run_dir, "rank_0.bin", NULL);
+    g_autofree char *data = NULL;
+    gsize len;
+    double n_cells_block, n_syns;
+    g_assert_true (g_file_get_contents (p, &data, &len, NULL));
+    memcpy (&n_cells_block, data, 8);
+    memcpy (&n_syns, data + 8 * (1 + (gsize) n_cells_block), 8);
+    g_assert_cmpfloat (n_syns / 4, ==, nl_network_get_n_conns (net2));
+  }
+  g_assert_cmpuint (merged->n_spikes, ==, separate->n_spikes);
+  for (guint64 i = 0; i < merged->n_spikes; i++)
+    {
+      g_assert_cmpuint (merged->spike_gid[i], ==, separate->spike_gid[i]);
+      g_assert_cmpfloat (fabs (merged->spike_t[i] - separate->spike_t[i]), <=, 1e-6);
+      n_b += merged->spike_gid[i] >= 300;
+    }
+  g_test_message ("ff500: %" G_GUINT64_FORMAT " spikes, %" G_GUINT64_FORMAT " in B", merged->n_spikes, n_b);
+  g_assert_cmpuint (n_b, >=, 50);
+}
+
+/* simConfig.cvode_active: CVode's threshold crossings are interpolated, so spike times leave
+ * the fixed step's grid of dt; they agree with a fine fixed step within 0.05 ms. */
+static void
+test_cvode (void)
+{
+  static const char model[] =
+    "{\"netParams\": {\"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 1}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 18.8, \"diam\": 18.8},"
+    "   \"mechs\": {\"hh\": {}}}}}},"
+    " \"stimSourceParams\": {\"ic\": {\"type\": \"IClamp\", \"del\": 5, \"dur\": 100, \"amp\": 0.2}},"
+    " \"stimTargetParams\": {\"ic->A\": {\"source\": \"ic\", \"sec\": \"soma\", \"loc\": 0.5, \"conds\": {\"pop\": \"A\"}}}},"
+    " \"simConfig\": {\"duration\": 100, \"dt\": %s%s}}";
+  g_autofree char *t_fixed = g_strdup_printf (model, "0.025", "");
+  g_autofree char *t_fine = g_strdup_printf (model, "0.001", "");
+  g_autofree char *t_cvode = g_strdup_printf (model, "0.025", ", \"cvode_active\": true, \"cvode_atol\": 1e-6,"
+                                                              " \"cache_efficient\": true");
+  g_autoptr(NlSpec) s_fixed = NULL, s_fine = NULL, s_cvode = NULL;
+  g_autoptr(NlNetwork) n_fixed = NULL, n_fine = NULL, n_cvode = NULL;
+  g_autoptr(NlRunResult) fixed = NULL, fine = NULL, cv = NULL;
+  guint off_grid_fixed = 0, off_grid_cvode = 0;
+
+  if (!have_nrniv ())
+    return;
+  s_fixed = spec_from_text (t_fixed);
+  s_fine = spec_from_text (t_fine);
+  s_cvode = spec_from_text (t_cvode);
+  n_fixed = build (s_fixed);
+  n_fine = build (s_fine);
+  n_cvode = build (s_cvode);
+  fixed = run (s_fixed, n_fixed, 1);
+  fine = run (s_fine, n_fine, 1);
+  cv = run (s_cvode, n_cvode, 1);
+  g_assert_cmpuint (fixed->n_spikes, >=, 5);
+  g_assert_cmpuint (cv->n_spikes, ==, fine->n_spikes);
+  for (guint64 i = 0; i < cv->n_spikes; i++)
+    {
+      double q = fixed->spike_t[MIN (i, fixed->n_spikes - 1)] / 0.025, c = cv->spike_t[i] / 0.025;
+      off_grid_fixed += fabs (q - round (q)) > 1e-6;
+      off_grid_cvode += fabs (c - round (c)) > 1e-6;
+      g_assert_cmpfloat (fabs (cv->spike_t[i] - fine->spike_t[i]), <=, 0.05);
+    }
+  g_assert_cmpuint (off_grid_fixed, ==, 0);
+  g_assert_cmpuint (off_grid_cvode, ==, cv->n_spikes);
+}
+
+static NlResults *run_full (NlSpec *spec, NlNetwork *net, guint ranks);
+
+/* simConfig.recordStim: the spikes of each cell's NetStim stimuli, in NetPyNE's simData['stims']
+ * layout {"cell_<gid>": {"<source>": [times]}} in the results' meta; regular NetStims (noise 0,
+ * interval 20 ms from 0) give exactly k · 20 ms; 2 ranks give the same. */
+static void
+test_record_stim (void)
+{
+  static const char model[] =
+    "{\"netParams\": {\"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 3}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 18.8, \"diam\": 18.8},"
+    "   \"mechs\": {\"hh\": {}}}}}},"
+    " \"synMechParams\": {\"exc\": {\"mod\": \"ExpSyn\", \"tau\": 2, \"e\": 0}},"
+    " \"stimSourceParams\": {\"bkg\": {\"type\": \"NetStim\", \"rate\": 50, \"noise\": 0, \"start\": 0},"
+    "   \"ic\": {\"type\": \"IClamp\", \"del\": 5, \"dur\": 10, \"amp\": 0.1}},"
+    " \"stimTargetParams\": {\"bkg->A\": {\"source\": \"bkg\", \"sec\": \"soma\", \"loc\": 0.5, \"synMech\": \"exc\","
+    "     \"weight\": 0.01, \"delay\": 1, \"conds\": {\"cellList\": [0, 2]}},"
+    "   \"ic->A\": {\"source\": \"ic\", \"sec\": \"soma\", \"loc\": 0.5, \"conds\": {\"pop\": \"A\"}}}},"
+    " \"simConfig\": {\"duration\": 200, \"dt\": 0.025, \"recordStim\": true}}";
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_autofree char *mpi = g_find_program_in_path ("mpiexec");
+
+  if (!have_nrniv ())
+    return;
+  spec = spec_from_text (model);
+  net = build (spec);
+  for (guint ranks = 1; ranks <= (mpi ? 2u : 1u); ranks++)
+    {
+      g_autoptr(NlResults) r = run_full (spec, net, ranks);
+      JsonObject *stims = json_object_get_object_member (nl_results_get_meta (r), "stims");
+      g_assert_nonnull (stims);
+      g_assert_cmpuint (json_object_get_size (stims), ==, 2);
+      g_assert_false (json_object_has_member (stims, "cell_1"));
+      for (guint c = 0; c < 2; c++)
+        {
+          JsonObject *cell = json_object_get_object_member (stims, c ? "cell_2" : "cell_0");
+          g_assert_nonnull (cell);
+          g_assert_cmpuint (json_object_get_size (cell), ==, 1);
+          JsonArray *t = json_object_get_array_member (cell, "bkg");
+          guint n = json_array_get_length (t);
+          g_assert_cmpuint (n, >=, 10);
+          g_assert_cmpuint (n, <=, 11);
+          for (guint k = 0; k < n; k++)
+            g_assert_cmpfloat (fabs (json_array_get_double_element (t, k) - 20.0 * k), <=, 1e-9);
+        }
+    }
+}
+
+/* hParams: v_init is the first sample of every trace, and celsius changes hh's kinetics (so
+ * the spikes); NetPyNE's defaults (6.3 °C, −65 mV) otherwise. */
+static void
+test_hparams (void)
+{
+  static const char model[] =
+    "{\"netParams\": {\"popParams\": {\"A\": {\"cellType\": \"C\", \"numCells\": 1}},"
+    " \"cellParams\": {\"C\": {\"secs\": {\"soma\": {\"geom\": {\"L\": 18.8, \"diam\": 18.8},"
+    "   \"mechs\": {\"hh\": {}}}}}},"
+    " \"stimSourceParams\": {\"ic\": {\"type\": \"IClamp\", \"del\": 5, \"dur\": 100, \"amp\": 0.2}},"
+    " \"stimTargetParams\": {\"ic->A\": {\"source\": \"ic\", \"sec\": \"soma\", \"loc\": 0.5, \"conds\": {\"pop\": \"A\"}}}},"
+    " \"simConfig\": {\"duration\": 100, \"recordCells\": [0],"
+    "   \"recordTraces\": {\"V_soma\": {\"sec\": \"soma\", \"loc\": 0.5, \"var\": \"v\"}}%s}}";
+  g_autofree char *t_default = g_strdup_printf (model, "");
+  g_autofree char *t_set = g_strdup_printf (model, ", \"hParams\": {\"celsius\": 20, \"v_init\": -70, \"clamp_resist\": 0.001}");
+  g_autoptr(NlSpec) s1 = NULL, s2 = NULL;
+  g_autoptr(NlNetwork) n1 = NULL, n2 = NULL;
+  g_autoptr(NlResults) r1 = NULL, r2 = NULL;
+  guint64 n;
+
+  if (!have_nrniv ())
+    return;
+  s1 = spec_from_text (t_default);
+  s2 = spec_from_text (t_set);
+  n1 = build (s1);
+  n2 = build (s2);
+  r1 = run_full (s1, n1, 1);
+  r2 = run_full (s2, n2, 1);
+  g_assert_cmpfloat (nl_results_get_trace_values (r1, 0, 0, NULL, &n)[0], ==, -65);
+  g_assert_cmpfloat (nl_results_get_trace_values (r2, 0, 0, NULL, &n)[0], ==, -70);
+  g_assert_cmpuint (nl_results_get_n_spikes (r1), >=, 3);
+  gboolean differ = nl_results_get_n_spikes (r1) != nl_results_get_n_spikes (r2)
+                    || fabs (nl_results_get_spike_times (r1)[0] - nl_results_get_spike_times (r2)[0]) > 0.1;
+  g_assert_true (differ);
+  /* a value that is not a number is refused, naming the key */
+  g_autofree char *t_bad = g_strdup_printf (model, ", \"hParams\": {\"celsius\": 20, \"ena\": \"high\"}");
+  g_autoptr(NlSpec) s3 = spec_from_text (t_bad);
+  g_autoptr(NlNetwork) n3 = build (s3);
+  g_autoptr(GError) error = NULL;
+  NlRunOptions opt = { 0 };
+  NlResults *r3 = nl_run_full (s3, n3, &opt, &error);
+  g_assert_null (r3);
+  g_assert_error (error, NL_RUN_ERROR, NL_RUN_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "simConfig.hParams.ena"));
+}
+
 /* Cancelling ends the run (and mpiexec with its ranks) promptly. */
 static void
 test_cancel (void)
@@ -1077,6 +1310,10 @@ main (int argc, char **argv)
   g_test_add_func ("/run/tut2", test_tut2);
   g_test_add_func ("/run/tut5", test_tut5);
   g_test_add_func ("/run/merged-synapses", test_merged_synapses);
+  g_test_add_func ("/run/merged-synapses-ff500", test_merged_synapses_ff500);
+  g_test_add_func ("/run/cvode", test_cvode);
+  g_test_add_func ("/run/record-stim", test_record_stim);
+  g_test_add_func ("/run/hparams", test_hparams);
   g_test_add_func ("/run/cancel", test_cancel);
   g_test_add_func ("/run/mpi-tut2", test_mpi_tut2);
   g_test_add_func ("/run/mpi-ei-net", test_mpi_ei_net);

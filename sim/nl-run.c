@@ -1917,6 +1917,7 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
   append_num (g.hoc, nl_spec_get_double (spec, "simConfig.seeds.stim", 1));
   gen_cvode (&g, spec);
   g_string_append_printf (g.hoc, "\nnl_recstim = %d", wants_stim_record (spec));
+  g_string_append_printf (g.hoc, "\nnl_live = %d", options && options->spikes ? 1 : 0);
   if (!gen_hparams (&g, spec, error))
     goto out;
   g_string_append (g.hoc, "\n\n");
@@ -2389,6 +2390,48 @@ nl_run (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **erro
   return res;
 }
 
+/* The live spikes written so far by each rank (live_<r>.bin): reads the complete blocks after
+ * what was read before and hands them to the caller. A block still being written is left for
+ * the next time. */
+typedef struct {
+  guint   n_ranks;
+  guint64 *offset;      /* bytes consumed per rank */
+} LiveReader;
+
+static void
+live_poll (LiveReader *lr, const char *dir, const NlRunOptions *options)
+{
+  for (guint r = 0; r < lr->n_ranks; r++)
+    {
+      g_autofree char *name = g_strdup_printf ("live_%u.bin", r);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      FILE *f = fopen (path, "rb");
+      double hdr;
+
+      if (!f)
+        continue;
+      if (fseeko (f, (off_t) lr->offset[r], SEEK_SET) != 0)
+        {
+          fclose (f);
+          continue;
+        }
+      while (fread (&hdr, sizeof hdr, 1, f) == 1)
+        {
+          guint64 n = hdr >= 1 && hdr < 1e9 ? (guint64) hdr : 0;
+          g_autofree double *buf = n ? g_try_new (double, 2 * n) : NULL;
+          g_autofree guint32 *gids = n ? g_try_new (guint32, n) : NULL;
+
+          if (!buf || !gids || fread (buf, sizeof (double), 2 * n, f) != 2 * n)
+            break;   /* not complete yet (or not a block): next time */
+          for (guint64 i = 0; i < n; i++)
+            gids[i] = (guint32) buf[n + i];
+          options->spikes (buf, gids, n, options->spikes_data);
+          lr->offset[r] += (1 + 2 * n) * sizeof (double);
+        }
+      fclose (f);
+    }
+}
+
 NlResults *
 nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **error)
 {
@@ -2409,6 +2452,8 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
   double duration = nl_spec_get_double (spec, "simConfig.duration", 1000);
   gboolean done = FALSE;
   gint64 t0;
+  g_autofree guint64 *live_offsets = g_new0 (guint64, n_ranks);
+  LiveReader live = { n_ranks, live_offsets };
 
   if (!dir)
     {
@@ -2451,6 +2496,8 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
         {
           if (options && options->progress)
             options->progress (g_ascii_strtod (p + 12, NULL), duration, options->progress_data);
+          if (options && options->spikes)
+            live_poll (&live, dir, options);
           continue;
         }
       if (strstr (line, "NL_DONE "))
@@ -2477,6 +2524,8 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
                    tmp ? "removed" : dir, msg);
       goto out;
     }
+  if (options && options->spikes)
+    live_poll (&live, dir, options);
   if (options && options->progress)
     options->progress (duration, duration, options->progress_data);
   {

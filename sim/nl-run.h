@@ -49,6 +49,9 @@ typedef enum {
 
 /* Simulated time reached (ms) of duration (ms); called in the thread running nl_run(). */
 typedef void (*NlRunProgress) (double t_ms, double duration_ms, gpointer user_data);
+/* Spikes as NEURON produces them (each block one rank's, in its time order), during the run,
+ * in the thread running nl_run(); the results still hold every spike, sorted. */
+typedef void (*NlRunSpikes)   (const double *t_ms, const guint32 *gids, guint64 n, gpointer user_data);
 
 typedef struct {
   guint              n_ranks;      /* 0 or 1: one nrniv; more: mpiexec -n N nrniv -mpi */
@@ -63,6 +66,8 @@ typedef struct {
                                             model's simConfig.netloomOneSynPerConn asks the same */
   NlLfpMethod        lfp_method;   /* simConfig.recordLFP's transfer: 0 = NL_LFP_LINE_LFPYKIT */
   double             lfp_sigma;    /* extracellular conductivity (S/m); 0: 0.3 */
+  NlRunSpikes        spikes;       /* live spikes (a raster that fills while NEURON runs) */
+  gpointer           spikes_data;
 } NlRunOptions;
 
 typedef struct {

@@ -5,6 +5,7 @@
 #include <nl-spec.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nl-testutil.h"
@@ -1303,6 +1304,92 @@ test_gap_bad_name (void)
   g_rmdir (dir);
 }
 
+/* Live spikes: every spike arrives during the run, and the blocks arrive before the end. */
+typedef struct {
+  GArray *t;
+  GArray *gid;
+  guint   blocks;
+  guint   blocks_before_end;
+  double  last_progress;
+  double  duration;
+} Live;
+
+static void
+live_spikes (const double *t, const guint32 *gid, guint64 n, gpointer data)
+{
+  Live *l = data;
+  g_array_append_vals (l->t, t, n);
+  g_array_append_vals (l->gid, gid, n);
+  l->blocks++;
+  if (l->last_progress < l->duration)
+    l->blocks_before_end++;
+}
+
+static void
+live_progress (double t, double duration, gpointer data)
+{
+  Live *l = data;
+  l->last_progress = t;
+  l->duration = duration;
+}
+
+static int
+cmp_spike (const void *a, const void *b)
+{
+  const double *x = a, *y = b;
+  return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+static void
+test_live_spikes (void)
+{
+  g_autofree char *file = nl_test_source_file ("examples/ei-net.json");
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+
+  if (!have_nrniv () || !have_mpiexec ())
+    return;
+  spec = load_files (file, NULL);
+  net = build (spec);
+  for (guint ranks = 1; ranks <= 2; ranks++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NlResults) r = NULL;
+      Live l = { g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (guint32)), 0, 0, 0, 1 };
+      NlRunOptions opt = { 0 };
+      guint64 n;
+      g_autofree double *pairs = NULL;
+
+      opt.n_ranks = ranks;
+      opt.spikes = live_spikes;
+      opt.spikes_data = &l;
+      opt.progress = live_progress;
+      opt.progress_data = &l;
+      r = nl_run_full (spec, net, &opt, &error);
+      g_assert_no_error (error);
+      n = nl_results_get_n_spikes (r);
+      g_assert_cmpuint (n, >, 100);
+      /* Every spike came live, once. */
+      g_assert_cmpuint (l.t->len, ==, n);
+      pairs = g_new (double, 2 * n);
+      for (guint64 i = 0; i < n; i++)
+        {
+          pairs[2 * i] = g_array_index (l.t, double, i);
+          pairs[2 * i + 1] = g_array_index (l.gid, guint32, i);
+        }
+      qsort (pairs, n, 2 * sizeof (double), cmp_spike);
+      for (guint64 i = 0; i < n; i++)
+        {
+          g_assert_cmpfloat (pairs[2 * i], ==, nl_results_get_spike_times (r)[i]);
+          g_assert_cmpfloat (pairs[2 * i + 1], ==, nl_results_get_spike_gids (r)[i]);
+        }
+      /* … and during the run, not all at the end (500 ms, a block every 10 ms of simulated time). */
+      g_assert_cmpuint (l.blocks_before_end, >=, 10);
+      g_array_unref (l.t);
+      g_array_unref (l.gid);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1315,6 +1402,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/record-stim", test_record_stim);
   g_test_add_func ("/run/hparams", test_hparams);
   g_test_add_func ("/run/cancel", test_cancel);
+  g_test_add_func ("/run/live-spikes", test_live_spikes);
   g_test_add_func ("/run/mpi-tut2", test_mpi_tut2);
   g_test_add_func ("/run/mpi-ei-net", test_mpi_ei_net);
   g_test_add_func ("/run/missing-mech", test_missing_mech);

@@ -186,6 +186,8 @@ typedef struct {
 
 struct PkVal {
   PkKind kind;
+  int op;             /* the opcode that made it and where, for errors found after decoding */
+  gsize pos;
   guint8 visiting;    /* set while converting: a container met again inside itself is a cycle */
   guint8 py2_str;     /* bytes from BINSTRING: Python 2's str, text when used as a key */
   union {
@@ -243,6 +245,8 @@ pk_new (Dec *d, PkKind kind)
 {
   PkVal *v = g_new0 (PkVal, 1);
   v->kind = kind;
+  v->op = d->op;
+  v->pos = d->op_pos;
   if (kind == PK_LIST || kind == PK_TUPLE || kind == PK_SET || kind == PK_FROZENSET || kind == PK_DICT)
     v->items = g_ptr_array_new ();
   g_ptr_array_add (d->all, v);
@@ -1369,6 +1373,10 @@ typedef struct {
 
 static gboolean cfail (Conv *c, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
+/* Where a value was made: "byte N: opcode X: " starts conversion errors as decoding ones. */
+#define AT "byte %" G_GSIZE_FORMAT ": opcode %s: "
+#define OPN(v) (op_name ((v)->op) ? op_name ((v)->op) : "?")
+
 static gboolean
 cfail (Conv *c, const char *fmt, ...)
 {
@@ -1384,11 +1392,12 @@ cfail (Conv *c, const char *fmt, ...)
 }
 
 static gboolean
-charge (Conv *c, gint64 units)
+charge (Conv *c, PkVal *v, gint64 units)
 {
   if (c->budget < units)
-    return cfail (c, "the data expands to far more than the file holds (an object referenced "
-                  "over and over?); refusing to expand it");
+    return cfail (c, AT "the data expands to far more than the "
+                  "file holds (an object referenced over and over?); refusing to expand it",
+                  v->pos, OPN (v));
   c->budget -= units;
   return TRUE;
 }
@@ -1520,7 +1529,7 @@ key_text (Conv *c, PkVal *k, gboolean repr, guint depth, GString *out)
   gsize before = out->len;
 
   if (depth > NL_PICKLE_MAX_DEPTH)
-    return cfail (c, "a dict key nests deeper than %d levels", NL_PICKLE_MAX_DEPTH);
+    return cfail (c, AT "a dict key nests deeper than %d levels", k->pos, OPN (k), NL_PICKLE_MAX_DEPTH);
   switch (k->kind)
     {
     case PK_STR:
@@ -1559,10 +1568,10 @@ key_text (Conv *c, PkVal *k, gboolean repr, guint depth, GString *out)
         g_string_append (out, k->items->len ? "})" : ")");
       break;
     default:
-      return cfail (c, "a dict key is %s, which Python cannot use as a key (corrupted file?)",
-                    kind_name (k));
+      return cfail (c, AT "a dict key is %s, which Python cannot use as a key (corrupted file?)",
+                    k->pos, OPN (k), kind_name (k));
     }
-  return charge (c, (gint64) (out->len - before));
+  return charge (c, k, (gint64) (out->len - before));
 }
 
 static JsonNode *to_json (Conv *c, PkVal *v, guint depth);
@@ -1597,7 +1606,7 @@ static JsonNode *
 nd_node (NdWalk *w, guint dim, guint64 offset)
 {
   PkVal *v = w->v;
-  if (!charge (w->c, 8))
+  if (!charge (w->c, w->v, 8))
     return NULL;
   if (dim == v->nd.ndim)
     {
@@ -1630,7 +1639,7 @@ ndarray_json (Conv *c, PkVal *v, guint depth)
   guint64 s = 1;
 
   if (depth + v->nd.ndim > NL_PICKLE_MAX_DEPTH)
-    return cfail (c, "the data nests deeper than %d levels", NL_PICKLE_MAX_DEPTH), NULL;
+    return cfail (c, AT "the data nests deeper than %d levels", v->pos, OPN (v), NL_PICKLE_MAX_DEPTH), NULL;
   /* Element strides; the products cannot overflow since they divide the checked total. */
   for (guint k = 0; k < v->nd.ndim; k++)
     {
@@ -1660,7 +1669,7 @@ dict_json (Conv *c, PkVal *v, guint depth)
       if (!key_text (c, v->items->pdata[i], FALSE, depth + 1, key))
         return NULL;
       if (strlen (key->str) != key->len)
-        return cfail (c, "a dict key holds a NUL character"), NULL;
+        return cfail (c, AT "a dict key holds a NUL character", v->pos, OPN (v)), NULL;
       if (g_hash_table_lookup_extended (slot_of, key->str, NULL, &slot))
         g_array_index (values, guint, GPOINTER_TO_UINT (slot)) = i + 1;
       else
@@ -1694,11 +1703,13 @@ to_json (Conv *c, PkVal *v, guint depth)
   JsonNode *node;
 
   if (depth > NL_PICKLE_MAX_DEPTH)
-    return cfail (c, "the data nests deeper than %d levels", NL_PICKLE_MAX_DEPTH), NULL;
+    return cfail (c, AT "the data nests deeper than %d levels",
+                  v->pos, OPN (v), NL_PICKLE_MAX_DEPTH), NULL;
   if (v->visiting)
-    return cfail (c, "%s holds itself (a recursive structure), which has no JSON form",
+    return cfail (c, AT "%s holds itself (a recursive "
+                  "structure), which has no JSON form", v->pos, OPN (v),
                   kind_name (v)), NULL;
-  if (!charge (c, 8))
+  if (!charge (c, v, 8))
     return NULL;
   switch (v->kind)
     {
@@ -1718,14 +1729,14 @@ to_json (Conv *c, PkVal *v, guint depth)
       return node;
     case PK_STR:
       if (strlen (v->str.s) != v->str.len)
-        return cfail (c, "a string holds a NUL character"), NULL;
-      if (!charge (c, (gint64) v->str.len))
+        return cfail (c, AT "a string holds a NUL character", v->pos, OPN (v)), NULL;
+      if (!charge (c, v, (gint64) v->str.len))
         return NULL;
       node = json_node_new (JSON_NODE_VALUE);
       json_node_set_string (node, v->str.s);
       return node;
     case PK_BYTES:
-      if (!charge (c, (gint64) v->bytes.len))
+      if (!charge (c, v, (gint64) v->bytes.len))
         return NULL;
       if (g_utf8_validate_len ((const char *) v->bytes.p, v->bytes.len, NULL)
           && !memchr (v->bytes.p, 0, v->bytes.len))
@@ -1738,7 +1749,7 @@ to_json (Conv *c, PkVal *v, guint depth)
       else
         {
           JsonArray *a = json_array_sized_new ((guint) MIN (v->bytes.len, 1u << 20));
-          if (!charge (c, 8 * (gint64) v->bytes.len))
+          if (!charge (c, v, 8 * (gint64) v->bytes.len))
             {
               json_array_unref (a);
               return NULL;
@@ -1789,8 +1800,8 @@ to_json (Conv *c, PkVal *v, guint depth)
       }
     case PK_GLOBAL:
     default:
-      return cfail (c, "the data holds a reference to %s (a class or function), which has no "
-                    "JSON form", global_name (v->global)), NULL;
+      return cfail (c, AT "the data holds a reference to %s (a class or function), which has "
+                    "no JSON form", v->pos, OPN (v), global_name (v->global)), NULL;
     }
 }
 

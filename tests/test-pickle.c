@@ -29,7 +29,8 @@ static const char *const all_opcodes[] = {
 
 static const char *const ok_files[] = {
   "basic-p2", "basic-p3", "basic-p4", "basic-p5", "numpy-p2", "numpy-p3", "numpy-p4", "numpy-p5",
-  "netpyne-p2", "netpyne-p3", "netpyne-p4", "netpyne-p5", "handmade-p5",
+  "netpyne-p2", "netpyne-p3", "netpyne-p4", "netpyne-p5", "handmade-p5", "numpy2-names-p2",
+  "numpy2-names-p5",
 };
 
 static const char *const bad_files[] = {

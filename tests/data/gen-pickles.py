@@ -305,6 +305,33 @@ def write_handmade():
     write_ok('handmade-p5', data, encoding='bytes')   # BINSTRING as bytes, as NetLoom reads it
 
 
+def strip_frames(data):
+    """The same pickle without its FRAME opcodes (framing is optional), so strings can change length."""
+    out, last = b'', 0
+    for opc, _, pos in pickletools.genops(data):
+        if opc.name == 'FRAME':
+            out += data[last:pos]
+            last = pos + 9
+    return out + data[last:]
+
+
+def write_numpy2_names():
+    """numpy >= 1.25 pickles name numpy._core.* where numpy 1.24 (installed here) writes
+    numpy.core.*: the same arrays under the new names, expected to decode to the same values."""
+    for proto in (2, 5):
+        data = pickle.dumps(numpy_data(), protocol=proto)
+        expected = expect(pickle.loads(data))
+        if proto == 2:   # GLOBAL: module and name are text lines
+            data = data.replace(b'cnumpy.core.multiarray\n', b'cnumpy._core.multiarray\n')
+        else:            # STACK_GLOBAL: SHORT_BINUNICODE module names
+            data = strip_frames(data)
+            for old in (b'numpy.core.multiarray', b'numpy.core.numeric'):
+                new = old.replace(b'numpy.core', b'numpy._core')
+                data = data.replace(bytes([0x8c, len(old)]) + old, bytes([0x8c, len(new)]) + new)
+        assert b'numpy.core' not in data
+        write('numpy2-names-p%d' % proto, data, {'expect': expected, 'opcodes': opcodes(data)})
+
+
 def write_bad():
     # The classic: GLOBAL os.system, then REDUCE with a command.
     write_err('evil-os-system', b'\x80\x02cos\nsystem\nq\x00X\x0c\x00\x00\x00echo pwned!!\x85R.', 'os.system')
@@ -343,6 +370,7 @@ def main():
         write_ok('numpy-p%d' % proto, pickle.dumps(numpy_data(), protocol=proto))
         write_ok('netpyne-p%d' % proto, pickle.dumps(netpyne_layout(), protocol=proto))
     write_handmade()
+    write_numpy2_names()
     write_bad()
     # NetPyNE's saveData calls pickle.dump with the default protocol (4 on Python 3.8+).
     data = pickle.dumps(tut2())

@@ -5,7 +5,9 @@
  * simple text ones of protocol 0 a protocol-2 stream may hold) and a fixed list of globals,
  * each reconstructed by NetLoom itself:
  *
- *   netpyne.specs.dicts.Dict/ODict (and netpyne.specs.Dict/ODict), collections.OrderedDict,
+ *   netpyne.specs.dicts.Dict/ODict (and netpyne.specs.Dict/ODict), the ODict subclasses of
+ *   netpyne.specs.netParams (PopParams, CellParams, ConnParams, SynMechParams, SubConnParams,
+ *   StimSourceParams, StimTargetParams, RxDParams), collections.OrderedDict,
  *   builtins dict/list/tuple/set/frozenset/bytes/bytearray/object, copyreg._reconstructor,
  *   _codecs.encode (protocol 2's bytes), numpy.ndarray, numpy.dtype and, under numpy.core or
  *   numpy ≥ 1.25's numpy._core: multiarray._reconstruct, multiarray.scalar, numeric._frombuffer.

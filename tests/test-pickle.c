@@ -212,6 +212,15 @@ test_spot_values (void)
   g_assert_cmpint (json_array_get_int_element (be, 2), ==, G_MAXINT32);
   g_assert_cmpint (json_array_get_int_element (be, 3), ==, G_MININT32);
   g_assert_cmpfloat (json_object_get_double_member (o, "zero_d"), ==, 4.5);
+
+  /* netpyne.specs.netParams' ODict subclasses are objects too. */
+  g_autoptr(JsonNode) npn = decode_file ("netpyne-p4", &error);
+  g_assert_no_error (error);
+  JsonObject *params = json_object_get_object_member (json_object_get_object_member (
+    json_node_get_object (npn), "net"), "params");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+    json_object_get_object_member (params, "popParams"), "I"), "numCells"), ==, 2);
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (params, "rxdParams")), ==, 0);
 }
 
 static void

@@ -67,17 +67,28 @@ class ODict(collections.OrderedDict):
         self.update(state)
 
 
+# netpyne.specs.netParams: netParams' containers, ODict subclasses (net.params in saveData).
+PARAM_CLASSES = {name: type(name, (ODict,), {'__module__': 'netpyne.specs.netParams'})
+                 for name in ('PopParams', 'CellParams', 'ConnParams', 'SynMechParams', 'SubConnParams',
+                              'StimSourceParams', 'StimTargetParams', 'RxDParams')}
+
+
 def _install_netpyne_module():
     netpyne = types.ModuleType('netpyne')
     specs = types.ModuleType('netpyne.specs')
     dicts = types.ModuleType('netpyne.specs.dicts')
+    params = types.ModuleType('netpyne.specs.netParams')
     netpyne.specs = specs
     specs.dicts = dicts
+    specs.netParams = params
     for cls in (Dict, ODict):
         cls.__module__ = 'netpyne.specs.dicts'
         cls.__qualname__ = cls.__name__
         setattr(dicts, cls.__name__, cls)
-    sys.modules.update({'netpyne': netpyne, 'netpyne.specs': specs, 'netpyne.specs.dicts': dicts})
+    for name, cls in PARAM_CLASSES.items():
+        setattr(params, name, cls)
+    sys.modules.update({'netpyne': netpyne, 'netpyne.specs': specs, 'netpyne.specs.dicts': dicts,
+                        'netpyne.specs.netParams': params})
 
 
 _install_netpyne_module()
@@ -218,13 +229,23 @@ def netpyne_layout():
     sim['t'] = t
     sim['V_soma'] = Dict({'cell_0': np.sin(t) - 65.0, 'cell_3': np.cos(t) - 70.0})
     sim['avgRate'] = np.float64(60.0)
+    params = {'scale': 1, 'sizeX': 100, 'shape': 'cuboid', 'mapping': {},
+              'popParams': PARAM_CLASSES['PopParams'](E={'cellType': 'PYR', 'numCells': 3},
+                                                      I={'cellType': 'BAS', 'numCells': 2}),
+              'cellParams': PARAM_CLASSES['CellParams'](PYR={'secs': {'soma': {'geom': {'L': 18.8}}}}),
+              'connParams': PARAM_CLASSES['ConnParams']({'E->I': {'weight': '0.01*post_ynorm'}}),
+              'synMechParams': PARAM_CLASSES['SynMechParams'](exc={'mod': 'Exp2Syn', 'tau1': 0.1}),
+              'subConnParams': PARAM_CLASSES['SubConnParams'](),
+              'stimSourceParams': PARAM_CLASSES['StimSourceParams'](bkg={'type': 'NetStim', 'rate': 10}),
+              'stimTargetParams': PARAM_CLASSES['StimTargetParams'](),
+              'rxdParams': PARAM_CLASSES['RxDParams']()}
     return {
         'netpyne_version': '1.1.0',
         'netpyne_changeset': '',
         'simConfig': {'duration': 20.0, 'dt': 0.025, 'recordStep': 0.5, 'filename': 'model_output',
                       'recordTraces': {'V_soma': {'sec': 'soma', 'loc': 0.5, 'var': 'v'}},
                       'savePickle': True},
-        'net': {'cells': cells, 'pops': pops},
+        'net': {'params': params, 'cells': cells, 'pops': pops},
         'simData': sim,
     }
 
@@ -248,8 +269,13 @@ def tut2():
     pops = ODict()
     for name, pop in net['pops'].items():
         pops[name] = pop
+    params = dict(net['params'])
+    for key, value in params.items():   # popParams → PopParams …, as NetParams holds them
+        cls = PARAM_CLASSES.get(key[0].upper() + key[1:])
+        if cls is not None and isinstance(value, dict):
+            params[key] = cls((k, dotify(v)) for k, v in value.items())
     data = {'netpyne_version': d['netpyne_version'], 'netpyne_changeset': d['netpyne_changeset'],
-            'net': {'params': net['params'], 'cells': [dotify(c) for c in net['cells']], 'pops': pops},
+            'net': {'params': params, 'cells': [dotify(c) for c in net['cells']], 'pops': pops},
             'simConfig': d['simConfig'], 'simData': dotify(d['simData'])}
     return data
 

@@ -229,6 +229,7 @@ typedef struct {
   GPtrArray *stack;
   GArray *marks;        /* stack lengths at each MARK */
   GHashTable *memo;     /* index → PkVal */
+  guint64 copied;       /* items and bytes copied from values already made (see grow) */
   GError *error;
 } Dec;
 
@@ -812,11 +813,26 @@ truth (const PkVal *v)
 /* ---------------------------------------------------------------------------------------- */
 /* REDUCE, NEWOBJ, BUILD on the known globals */
 
+/* Copying what is already there is the one way a pickle grows faster than its bytes (DUP BUILD
+ * doubles a dict): copies are bounded by a multiple of the file size. */
+static gboolean
+grow (Dec *d, guint64 n)
+{
+  guint64 cap = 16 * (guint64) d->len + (1u << 20);
+  if (n > cap || d->copied > cap - n)
+    return fail (d, "the pickle copies its own contents over and over (more than %" G_GUINT64_FORMAT
+                 " items or bytes); refusing to go on", cap);
+  d->copied += n;
+  return TRUE;
+}
+
 static gboolean
 extend_items (Dec *d, PkVal *dst, PkVal *src, const char *what)
 {
   if (src->kind != PK_LIST && src->kind != PK_TUPLE && src->kind != PK_SET && src->kind != PK_FROZENSET)
     return fail (d, "%s: expected a list, tuple or set, got %s", what, kind_name (src));
+  if (!grow (d, src->items->len))
+    return FALSE;
   for (guint i = 0; i < src->items->len; i++)
     g_ptr_array_add (dst->items, src->items->pdata[i]);
   return TRUE;
@@ -828,12 +844,17 @@ fill_dict (Dec *d, PkVal *dst, PkVal *src, const char *what)
 {
   if (src->kind == PK_DICT)
     {
-      for (guint i = 0; i < src->items->len; i++)
+      guint n = src->items->len;
+      if (!grow (d, n))
+        return FALSE;
+      for (guint i = 0; i < n; i++)
         g_ptr_array_add (dst->items, src->items->pdata[i]);
       return TRUE;
     }
   if (src->kind != PK_LIST && src->kind != PK_TUPLE)
     return fail (d, "%s: expected a dict or a list of pairs, got %s", what, kind_name (src));
+  if (!grow (d, 2 * (guint64) src->items->len))
+    return FALSE;
   for (guint i = 0; i < src->items->len; i++)
     {
       PkVal *p = src->items->pdata[i];
@@ -848,6 +869,8 @@ fill_dict (Dec *d, PkVal *dst, PkVal *src, const char *what)
 static PkVal *
 latin1_encode (Dec *d, PkVal *s)
 {
+  if (!grow (d, s->str.len))
+    return NULL;
   guint8 *out = g_malloc (MAX (s->str.len, 1));
   gsize n = 0;
   for (const char *p = s->str.s; p < s->str.s + s->str.len; p = g_utf8_next_char (p))
@@ -988,7 +1011,10 @@ merge_state (Dec *d, PkVal *obj, PkVal *state)
     return TRUE;
   if (state->kind == PK_DICT)
     {
-      for (guint i = 0; i < state->items->len; i++)
+      guint n = state->items->len;   /* the state may be the object itself */
+      if (!grow (d, n))
+        return FALSE;
+      for (guint i = 0; i < n; i++)
         g_ptr_array_add (obj->items, state->items->pdata[i]);
       return TRUE;
     }

@@ -399,6 +399,17 @@ test_limits (void)
   g_clear_error (&error);
   g_byte_array_unref (b);
 
+  /* A dict merged into itself 40 times (DUP BUILD) would hold 2^40 items. */
+  GByteArray *g = g_byte_array_new ();
+  g_byte_array_append (g, (const guint8 *) "\x80\x02}K\x01K\x02s", 8);
+  for (int i = 0; i < 40; i++)
+    g_byte_array_append (g, (const guint8 *) "2b", 2);
+  g_byte_array_append (g, (const guint8 *) ".", 1);
+  g_assert_null (nl_pickle_decode (g->data, g->len, "grow", &error));
+  g_assert_nonnull (strstr (error->message, "opcode BUILD: the pickle copies its own contents"));
+  g_clear_error (&error);
+  g_byte_array_unref (g);
+
   /* A structured numpy dtype: refused by name of the problem, not misread. */
   static const char dt[] =
     "\x80\x02" "cnumpy\ndtype\n" "X\x02\x00\x00\x00V8" "\x89\x88\x87R"

@@ -3,9 +3,9 @@
  * The decoder is the pickle virtual machine without its one dangerous part: GLOBAL and
  * STACK_GLOBAL resolve names against a fixed table of things NetLoom rebuilds itself, so
  * REDUCE/NEWOBJ/BUILD only ever make dicts, lists, sets, bytes and numpy arrays. Values live
- * in an arena freed in one go, so memo references, shared objects and even cycles need no
- * reference counting; cycles and exponential sharing are caught when the values are turned
- * into the JsonNode tree.
+ * in an arena (blocks of values) freed in one go, so memo references, shared objects and even
+ * cycles need no reference counting; cycles and exponential sharing are caught when the values
+ * are turned into the JsonNode tree.
  */
 #include "nl-pickle.h"
 
@@ -225,7 +225,8 @@ typedef struct {
   gsize op_pos;
   int op;
   const char *name;
-  GPtrArray *all;       /* the arena */
+  GPtrArray *blocks;    /* the arena: blocks of PK_BLOCK values, the last one filling */
+  guint used;           /* values used in the last block */
   GPtrArray *stack;
   GArray *marks;        /* stack lengths at each MARK */
   GHashTable *memo;     /* index → PkVal */
@@ -233,10 +234,11 @@ typedef struct {
   GError *error;
 } Dec;
 
+#define PK_BLOCK 4096
+
 static void
-pk_free (gpointer p)
+pk_clear (PkVal *v)
 {
-  PkVal *v = p;
   switch (v->kind)
     {
     case PK_STR: g_free (v->str.s); break;
@@ -247,19 +249,36 @@ pk_free (gpointer p)
     case PK_NDARRAY: g_free (v->nd.shape); break;
     default: break;
     }
-  g_free (v);
+}
+
+static void
+arena_free (Dec *d)
+{
+  for (guint b = 0; b < d->blocks->len; b++)
+    {
+      PkVal *block = d->blocks->pdata[b];
+      guint n = b + 1 == d->blocks->len ? d->used : PK_BLOCK;
+      for (guint i = 0; i < n; i++)
+        pk_clear (&block[i]);
+      g_free (block);
+    }
+  g_ptr_array_unref (d->blocks);
 }
 
 static PkVal *
 pk_new (Dec *d, PkKind kind)
 {
-  PkVal *v = g_new0 (PkVal, 1);
+  if (d->blocks->len == 0 || d->used == PK_BLOCK)
+    {
+      g_ptr_array_add (d->blocks, g_new0 (PkVal, PK_BLOCK));
+      d->used = 0;
+    }
+  PkVal *v = (PkVal *) d->blocks->pdata[d->blocks->len - 1] + d->used++;
   v->kind = kind;
   v->op = d->op;
   v->pos = d->op_pos;
   if (kind == PK_LIST || kind == PK_TUPLE || kind == PK_SET || kind == PK_FROZENSET || kind == PK_DICT)
     v->items = g_ptr_array_new ();
-  g_ptr_array_add (d->all, v);
   return v;
 }
 
@@ -1856,7 +1875,7 @@ nl_pickle_decode (const guint8  *data,
   d.data = data ? data : (const guint8 *) "";
   d.len = len;
   d.name = display_name ? display_name : "pickle";
-  d.all = g_ptr_array_new_with_free_func (pk_free);
+  d.blocks = g_ptr_array_new ();
   d.stack = g_ptr_array_new ();
   d.marks = g_array_new (FALSE, FALSE, sizeof (guint));
   d.memo = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -1886,7 +1905,7 @@ nl_pickle_decode (const guint8  *data,
   g_hash_table_unref (d.memo);
   g_array_unref (d.marks);
   g_ptr_array_unref (d.stack);
-  g_ptr_array_unref (d.all);
+  arena_free (&d);
   return root;
 }
 

@@ -1580,7 +1580,18 @@ text_repr (const char *s, gsize len, gboolean is_bytes, GString *out)
 static gboolean
 key_text (Conv *c, PkVal *k, gboolean repr, guint depth, GString *out)
 {
-  gsize before = out->len;
+  /* Charged before it is written (a repr escape is at most 10 bytes a byte; a number at most
+   * 32 characters; a container 2 per element), so a key made of one string referenced over
+   * and over cannot grow unbounded before the budget stops it. */
+  gint64 cost = 32;
+  if (k->kind == PK_STR)
+    cost = (repr ? 10 : 1) * (gint64) k->str.len + 2;
+  else if (k->kind == PK_BYTES)
+    cost = 10 * (gint64) k->bytes.len + 3;
+  else if (k->kind == PK_TUPLE || k->kind == PK_FROZENSET)
+    cost = 16 + 2 * (gint64) k->items->len;
+  if (!charge (c, k, cost))
+    return FALSE;
 
   if (depth > NL_PICKLE_MAX_DEPTH)
     return cfail (c, AT "a dict key nests deeper than %d levels", k->pos, OPN (k), NL_PICKLE_MAX_DEPTH);
@@ -1625,7 +1636,7 @@ key_text (Conv *c, PkVal *k, gboolean repr, guint depth, GString *out)
       return cfail (c, AT "a dict key is %s, which Python cannot use as a key (corrupted file?)",
                     k->pos, OPN (k), kind_name (k));
     }
-  return charge (c, k, (gint64) (out->len - before));
+  return TRUE;
 }
 
 static JsonNode *to_json (Conv *c, PkVal *v, guint depth);

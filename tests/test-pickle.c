@@ -410,6 +410,21 @@ test_limits (void)
   g_clear_error (&error);
   g_byte_array_unref (g);
 
+  /* A tuple key of 5000 references to one 200-byte string: refused before it is written. */
+  GByteArray *k = g_byte_array_new ();
+  guint8 s200[202] = { 0x8c, 200 };
+  memset (s200 + 2, 'x', 200);
+  g_byte_array_append (k, (const guint8 *) "\x80\x04}", 3);
+  g_byte_array_append (k, s200, sizeof s200);
+  g_byte_array_append (k, (const guint8 *) "\x94" "0(", 3);   /* MEMOIZE, POP, MARK */
+  for (int i = 0; i < 5000; i++)
+    g_byte_array_append (k, (const guint8 *) "h\x00", 2);
+  g_byte_array_append (k, (const guint8 *) "tNs.", 4);
+  g_assert_null (nl_pickle_decode (k->data, k->len, "key", &error));
+  g_assert_nonnull (strstr (error->message, "expands to far more than the file holds"));
+  g_clear_error (&error);
+  g_byte_array_unref (k);
+
   /* A structured numpy dtype: refused by name of the problem, not misread. */
   static const char dt[] =
     "\x80\x02" "cnumpy\ndtype\n" "X\x02\x00\x00\x00V8" "\x89\x88\x87R"

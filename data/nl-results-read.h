@@ -28,6 +28,10 @@ NlResults *nl_netpyne_json_read_node (JsonNode    *root,
 NlResults *nl_netpyne_json_read      (const char  *filename,
                                       GError     **error);
 
+/* NetPyNE's sim.saveData pickle (nl-pickle.h decodes it); meta["format"] = "netpyne-pickle". */
+NlResults *nl_netpyne_pickle_read    (const char  *filename,
+                                      GError     **error);
+
 /* SONATA spikes: /spikes/<population>/{timestamps, node_ids}. G_IO_ERROR_NOT_SUPPORTED when
  * the file is HDF5 but has no /spikes group (another HDF5 layout). Populations are taken in
  * name order; the gids of population k are its node ids plus the sum, over the populations
@@ -35,10 +39,6 @@ NlResults *nl_netpyne_json_read      (const char  *filename,
  * ids as gids. Each population's gids are offset .. offset + largest node id (the spikes file
  * does not say how many nodes there are, so cells is left unknown), or, when that range is
  * more than 16 × the population's spikes and over 2^20, only the node ids that spiked. */
-/* NetPyNE's sim.saveData pickle (nl-pickle.h decodes it); meta["format"] = "netpyne-pickle". */
-NlResults *nl_netpyne_pickle_read    (const char  *filename,
-                                      GError     **error);
-
 NlResults *nl_sonata_read            (const char  *filename,
                                       GError     **error);
 

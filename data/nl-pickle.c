@@ -193,12 +193,22 @@ typedef struct {
   char order;   /* '<', '>', '|' or '=' */
 } PkDtype;
 
+/* A numpy array; NDARRAY values point to one (kept apart so every other value stays small). */
+typedef struct {
+  PkDtype dtype;
+  gboolean fortran;
+  guint ndim;
+  guint64 *shape;
+  const guint8 *raw;     /* numbers; "" before BUILD (an empty array) */
+  PkVal *objects;        /* object arrays: a list of the elements */
+} PkNd;
+
 struct PkVal {
-  PkKind kind;
-  int op;             /* the opcode that made it and where, for errors found after decoding */
-  gsize pos;
+  guint8 kind;        /* PkKind */
+  guint8 op;          /* the opcode that made it and where, for errors found after decoding */
   guint8 visiting;    /* set while converting: a container met again inside itself is a cycle */
   guint8 py2_str;     /* bytes from BINSTRING: Python 2's str, text when used as a key */
+  gsize pos;
   union {
     gboolean b;
     gint64 i;
@@ -208,14 +218,7 @@ struct PkVal {
     GPtrArray *items;   /* list, tuple, set; dict: key, value, key, value … */
     PkGlobal global;
     PkDtype dtype;
-    struct {
-      PkDtype dtype;
-      guint ndim;
-      guint64 *shape;
-      gboolean fortran;
-      const guint8 *raw;     /* numbers; NULL before BUILD (an empty array) */
-      PkVal *objects;        /* object arrays: a list of the elements */
-    } nd;
+    PkNd *nd;
   };
 };
 
@@ -246,7 +249,11 @@ pk_clear (PkVal *v)
     case PK_LIST: case PK_TUPLE: case PK_SET: case PK_FROZENSET: case PK_DICT:
       g_ptr_array_unref (v->items);
       break;
-    case PK_NDARRAY: g_free (v->nd.shape); break;
+    case PK_NDARRAY:
+      if (v->nd)
+        g_free (v->nd->shape);
+      g_free (v->nd);
+      break;
     default: break;
     }
 }
@@ -788,8 +795,8 @@ set_ndarray (Dec *d, PkVal *arr, PkVal *shape, PkVal *dtype, gboolean fortran, P
           return fail (d, "numpy object array of %" G_GUINT64_FORMAT " elements: expected a list of "
                        "as many, got %s", count, kind_name (raw));
         }
-      arr->nd.objects = raw;
-      arr->nd.raw = NULL;
+      arr->nd->objects = raw;
+      arr->nd->raw = NULL;
     }
   else
     {
@@ -805,14 +812,14 @@ set_ndarray (Dec *d, PkVal *arr, PkVal *shape, PkVal *dtype, gboolean fortran, P
                        " bytes of data, got %" G_GSIZE_FORMAT, count, dtype_str (&dtype->dtype),
                        count * dtype->dtype.size, raw->bytes.len);
         }
-      arr->nd.raw = raw->bytes.p ? raw->bytes.p : (const guint8 *) "";
-      arr->nd.objects = NULL;
+      arr->nd->raw = raw->bytes.p ? raw->bytes.p : (const guint8 *) "";
+      arr->nd->objects = NULL;
     }
-  g_free (arr->nd.shape);
-  arr->nd.shape = dims;
-  arr->nd.ndim = ndim;
-  arr->nd.dtype = dtype->dtype;
-  arr->nd.fortran = fortran;
+  g_free (arr->nd->shape);
+  arr->nd->shape = dims;
+  arr->nd->ndim = ndim;
+  arr->nd->dtype = dtype->dtype;
+  arr->nd->fortran = fortran;
   return TRUE;
 }
 
@@ -967,10 +974,11 @@ call_global (Dec *d, PkGlobal g, PkVal *args)
       if (n != 3 || ARG (0)->kind != PK_GLOBAL || ARG (0)->global != G_NDARRAY)
         return fail (d, "numpy _reconstruct: expected (numpy.ndarray, shape, typecode)"), NULL;
       v = pk_new (d, PK_NDARRAY);
-      v->nd.dtype = (PkDtype) { 'u', 1, '|' };
-      v->nd.ndim = 1;
-      v->nd.shape = g_new0 (guint64, 1);
-      v->nd.raw = (const guint8 *) "";
+      v->nd = g_new0 (PkNd, 1);
+      v->nd->dtype = (PkDtype) { 'u', 1, '|' };
+      v->nd->ndim = 1;
+      v->nd->shape = g_new0 (guint64, 1);
+      v->nd->raw = (const guint8 *) "";
       return v;
     case G_DTYPE:
       if (n < 1 || !as_text (ARG (0), &s, &sl))
@@ -999,6 +1007,7 @@ call_global (Dec *d, PkGlobal g, PkVal *args)
       if (ARG (1)->kind == PK_DTYPE && ARG (1)->dtype.kind == 'O')
         return fail (d, "numpy _frombuffer: object arrays have no buffer"), NULL;
       v = pk_new (d, PK_NDARRAY);
+      v->nd = g_new0 (PkNd, 1);
       if (!set_ndarray (d, v, ARG (2), ARG (1), s[0] == 'F', ARG (0)))
         return NULL;
       return v;
@@ -1673,18 +1682,18 @@ nd_node (NdWalk *w, guint dim, guint64 offset)
   PkVal *v = w->v;
   if (!charge (w->c, w->v, 8))
     return NULL;
-  if (dim == v->nd.ndim)
+  if (dim == v->nd->ndim)
     {
       PkNumber num;
-      if (v->nd.objects)
-        return to_json (w->c, v->nd.objects->items->pdata[offset], w->depth + dim + 1);
-      read_element (&v->nd.dtype, v->nd.raw + offset * v->nd.dtype.size, &num);
+      if (v->nd->objects)
+        return to_json (w->c, v->nd->objects->items->pdata[offset], w->depth + dim + 1);
+      read_element (&v->nd->dtype, v->nd->raw + offset * v->nd->dtype.size, &num);
       return number_node (&num);
     }
-  JsonArray *a = json_array_sized_new ((guint) MIN (v->nd.shape[dim], 1u << 20));
+  JsonArray *a = json_array_sized_new ((guint) MIN (v->nd->shape[dim], 1u << 20));
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (node, a);
-  for (guint64 i = 0; i < v->nd.shape[dim]; i++)
+  for (guint64 i = 0; i < v->nd->shape[dim]; i++)
     {
       JsonNode *e = nd_node (w, dim + 1, offset + i * w->stride[dim]);
       if (!e)
@@ -1703,14 +1712,14 @@ ndarray_json (Conv *c, PkVal *v, guint depth)
   NdWalk w = { c, v, { 0 }, depth };
   guint64 s = 1;
 
-  if (depth + v->nd.ndim > NL_PICKLE_MAX_DEPTH)
+  if (depth + v->nd->ndim > NL_PICKLE_MAX_DEPTH)
     return cfail (c, AT "the data nests deeper than %d levels", v->pos, OPN (v), NL_PICKLE_MAX_DEPTH), NULL;
   /* Element strides; the products cannot overflow since they divide the checked total. */
-  for (guint k = 0; k < v->nd.ndim; k++)
+  for (guint k = 0; k < v->nd->ndim; k++)
     {
-      guint dim = v->nd.fortran ? k : v->nd.ndim - 1 - k;
+      guint dim = v->nd->fortran ? k : v->nd->ndim - 1 - k;
       w.stride[dim] = s;
-      s *= v->nd.shape[dim] ? v->nd.shape[dim] : 1;
+      s *= v->nd->shape[dim] ? v->nd->shape[dim] : 1;
     }
   return nd_node (&w, 0, 0);
 }

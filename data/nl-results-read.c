@@ -29,9 +29,10 @@ nl_results_read (const char  *filename,
       return nl_sonata_read (filename, error);
     case NL_FORMAT_CSV:
       return nl_spikes_csv_read (filename, -1, -1, error);
+    case NL_FORMAT_PICKLE:
+      return nl_netpyne_pickle_read (filename, error);
     case NL_FORMAT_MAT5:
     case NL_FORMAT_MAT73:
-    case NL_FORMAT_PICKLE:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    "%s: reading %s results files is not yet supported", filename,
                    nl_format_to_string (format));

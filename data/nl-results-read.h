@@ -28,6 +28,10 @@ NlResults *nl_netpyne_json_read_node (JsonNode    *root,
 NlResults *nl_netpyne_json_read      (const char  *filename,
                                       GError     **error);
 
+/* NetPyNE's sim.saveData pickle (nl-pickle.h decodes it); meta["format"] = "netpyne-pickle". */
+NlResults *nl_netpyne_pickle_read    (const char  *filename,
+                                      GError     **error);
+
 /* SONATA spikes: /spikes/<population>/{timestamps, node_ids}. G_IO_ERROR_NOT_SUPPORTED when
  * the file is HDF5 but has no /spikes group (another HDF5 layout). Populations are taken in
  * name order; the gids of population k are its node ids plus the sum, over the populations

@@ -357,6 +357,7 @@ session_changed (NlSession *session, guint parts, NlWindow *self)
   rebuild_add_menu (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-command",
                                  nl_session_get_model_file (session) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", nl_session_get_spec (session) != NULL);
 
   /* Panels already open show the new data; the first file opens the usual ones. */
   for (int i = 0; i < adw_tab_view_get_n_pages (self->tabs); i++)
@@ -531,6 +532,41 @@ export_to_action (GtkWidget *widget, const char *action, GVariant *param)
   export_to (NL_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
+/* Run: the simulation panel runs the session's model in the background. */
+static void
+run_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  NlWindow *self = NL_WINDOW (widget);
+  GtkWidget *panel;
+  GActionGroup *group;
+
+  if (!nl_session_get_spec (self->session))
+    {
+      show_error (self, _("Open a model first: Run simulates the model in NEURON"));
+      return;
+    }
+  if (!add_panel (self, "sim", TRUE))
+    {
+      show_error (self, _("The simulation plugin is not installed"));
+      return;
+    }
+  panel = nl_window_get_current_panel (self);
+  group = nl_panel_get_action_group (NL_PANEL (panel));
+  if (group)
+    g_action_group_activate_action (group, "run", NULL);
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  NlWindow *self = NL_WINDOW (widget);
+  AdwTabPage *page = find_page (self, "sim");
+  GActionGroup *group;
+
+  if (page && (group = nl_panel_get_action_group (NL_PANEL (adw_tab_page_get_child (page)))))
+    g_action_group_activate_action (group, "cancel", NULL);
+}
+
 /* The exact command line that runs the open model on a cluster. */
 static void
 copy_command_action (GtkWidget *widget, const char *action, GVariant *param)
@@ -618,6 +654,10 @@ nl_window_class_init (NlWindowClass *klass)
   gtk_widget_class_install_action (wc, "win.export", NULL, export_action);
   gtk_widget_class_install_action (wc, "win.export-to", "s", export_to_action);
   gtk_widget_class_install_action (wc, "win.copy-command", NULL, copy_command_action);
+  gtk_widget_class_install_action (wc, "win.run", NULL, run_action);
+  gtk_widget_class_install_action (wc, "win.cancel-run", NULL, cancel_action);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_period, GDK_CONTROL_MASK, "win.cancel-run", NULL);
 
   gtk_widget_class_add_binding_action (wc, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
@@ -648,6 +688,7 @@ nl_window_init (NlWindow *self)
       g_once_init_leave (&icons_once, 1);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-command", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", FALSE);
   rebuild_add_menu (self);
 }
 

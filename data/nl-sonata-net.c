@@ -127,10 +127,15 @@ write_text (FileSet *set, const char *name, const GString *text, GError **error)
 /* ------------------------------------------------------------------------------------------ */
 /* HDF5 helpers                                                                                */
 
+static int guard_errno;
+
 static gboolean
 hfail (GError **error, const char *file, const char *what)
 {
-  if (error && !*error)
+  if (error && !*error && guard_errno)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (guard_errno), "%s: cannot write %s: %s",
+                 file, what, g_strerror (guard_errno));
+  else if (error && !*error)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot write %s", file, what);
   return FALSE;
 }
@@ -153,10 +158,86 @@ string_attr (hid_t obj, const char *name, const char *value)
   return st;
 }
 
+/* libhdf5 cannot recover from a failed write: the file then fails to close and the
+ * library crashes at exit. So files are written through a copy of the sec2 driver whose
+ * writes never fail towards libhdf5: the first error (disk full, file too large) is kept
+ * in guard_errno, later writes are skipped, and the writer reports it after closing. */
+static H5FD_class_t guard_class;
+static herr_t (*sec2_write) (H5FD_t *, H5FD_mem_t, hid_t, haddr_t, size_t, const void *);
+static herr_t (*sec2_truncate) (H5FD_t *, hid_t, hbool_t);
+
+static herr_t
+guard_write (H5FD_t *f, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, const void *buf)
+{
+  if (guard_errno)
+    return 0;
+  errno = 0;
+  if (sec2_write (f, type, dxpl, addr, size, buf) < 0)
+    {
+      guard_errno = errno ? errno : EIO;
+      H5Eclear2 (H5E_DEFAULT);
+    }
+  return 0;
+}
+
+static herr_t
+guard_truncate (H5FD_t *f, hid_t dxpl, hbool_t closing)
+{
+  if (guard_errno)
+    return 0;
+  errno = 0;
+  if (sec2_truncate (f, dxpl, closing) < 0)
+    {
+      guard_errno = errno ? errno : EIO;
+      H5Eclear2 (H5E_DEFAULT);
+    }
+  return 0;
+}
+
+static hid_t
+guard_driver (void)
+{
+  static gsize id;
+  if (g_once_init_enter (&id))
+    {
+      /* The sec2 class, as a file opened with it shows it (libhdf5 gives no other way). */
+      hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
+      H5FD_t *probe = fapl >= 0 && H5Pset_fapl_sec2 (fapl) >= 0
+                      ? H5FDopen ("/dev/null", H5F_ACC_RDONLY, fapl, HADDR_UNDEF) : NULL;
+      hid_t reg = -1;
+      if (fapl >= 0)
+        H5Pclose (fapl);
+      if (probe && probe->cls->write && probe->cls->truncate)
+        {
+          guard_class = *probe->cls;
+          guard_class.name = "netloom-guard";
+          guard_class.terminate = NULL;
+          sec2_write = guard_class.write;
+          sec2_truncate = guard_class.truncate;
+          guard_class.write = guard_write;
+          guard_class.truncate = guard_truncate;
+          reg = H5FDregister (&guard_class);
+        }
+      if (probe)
+        H5FDclose (probe);
+      g_once_init_leave (&id, reg >= 0 ? (gsize) reg : (gsize) -1);
+    }
+  return (hid_t) id;
+}
+
 static hid_t
 create_h5 (const char *tmp)
 {
-  hid_t file = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS), file;
+  hid_t drv = guard_driver ();
+  if (drv < 0 || H5Pset_driver (fapl, drv, NULL) < 0)
+    {
+      H5Pclose (fapl);
+      return -1;
+    }
+  guard_errno = 0;
+  file = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose (fapl);
   if (file < 0)
     return -1;
   guint32 magic = 0x0A7A, version[2] = { 0, 1 };
@@ -230,7 +311,14 @@ static gboolean
 finish_h5 (hid_t file, gboolean ok, const char *tmp, const char *name, GError **error)
 {
   if (H5Fclose (file) < 0)
-    ok = hfail (error, name, "the file (disk full?)");
+    ok = FALSE;
+  if (guard_errno)
+    {
+      if (error && !*error)
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (guard_errno), "%s: cannot write: %s",
+                     name, g_strerror (guard_errno));
+      return FALSE;
+    }
   if (!ok)
     return hfail (error, name, "the file");
   return sync_file (tmp, error);
@@ -595,8 +683,8 @@ edge_flush (Ctx *ctx, EdgeOut *e)
                 && (!e->has_secs || (write_slab (e->ds[DS_SEC], H5T_NATIVE_INT32, at, n, 1, e->b_sec)
                                      && write_slab (e->ds[DS_POS], H5T_NATIVE_FLOAT, at, n, 1, e->b_pos)));
   e->n_buf = 0;
-  e->failed = !ok;
-  return ok;
+  e->failed = !ok || guard_errno;
+  return !e->failed;
 }
 
 /* The edges onto one target node, ordered by source (NlConn.pre = source node id). */

@@ -1184,7 +1184,8 @@ nl_sonata_write_network (NlSpec      *spec,
   {
     g_autofree NodePop *all = g_new (NodePop, n_pops + spops->len + 1);
     memcpy (all, pops, sizeof (NodePop) * n_pops);
-    memcpy (all + n_pops, spops->data, sizeof (NodePop) * spops->len);
+    if (spops->len)
+      memcpy (all + n_pops, spops->data, sizeof (NodePop) * spops->len);
     if (!write_config (&ctx, all, n_pops + spops->len, error))
       goto out;
   }

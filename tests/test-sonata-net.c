@@ -763,6 +763,46 @@ test_h5py (void)
   g_assert_nonnull (strstr (out, "ok"));
 }
 
+/* `netloom build MODEL --sonata DIR/`, and a folder that cannot be made. */
+static void
+test_cli (void)
+{
+  const char *cli = g_getenv ("NETLOOM_CLI");
+  if (!cli || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("the netloom CLI is not built");
+      return;
+    }
+  g_autofree char *model = nl_test_source_file ("examples/ei-net.json");
+  g_autofree char *dir = g_build_filename (nl_test_tmpdir (), "cli", "circuit", NULL);
+  g_autofree char *dir_arg = g_strconcat (dir, "/", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *argv[] = { "build", model, "--json", "--sonata", dir_arg, NULL };
+  g_assert_cmpint (nl_test_run_cli (argv, &out, &err), ==, 0);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  JsonObject *counts = json_node_get_object (json_parser_get_root (parser));
+  guint64 total = 0;
+  static const char *const files[] = { "E_E", "E_I", "I_E" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *f = g_strdup_printf ("%s/%s_edges.h5", dir, files[i]);
+      g_autoptr(NlSonataEdges) edges = nl_sonata_read_edges (f, &error);
+      g_assert_no_error (error);
+      total += edges->pops[0].n_edges;
+    }
+  g_assert_cmpuint (total, ==, json_object_get_int_member (counts, "conns"));
+
+  g_autofree char *file = g_build_filename (nl_test_tmpdir (), "cli", "plain-file", NULL);
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  g_autofree char *under = g_build_filename (file, "circuit", NULL);
+  const char *argv2[] = { "build", model, "--sonata", under, NULL };
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (nl_test_run_cli (argv2, NULL, &err), ==, 3);
+  g_assert_nonnull (strstr (err, "cannot create the folder"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -773,5 +813,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sonata-net/bad", test_bad);
   g_test_add_func ("/sonata-net/write-failure", test_write_failure);
   g_test_add_func ("/sonata-net/h5py", test_h5py);
+  g_test_add_func ("/sonata-net/cli", test_cli);
   return g_test_run ();
 }

@@ -681,3 +681,207 @@ out:
     }
   return r;
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Circuit config                                                                              */
+
+void
+nl_sonata_circuit_free (NlSonataCircuit *circuit)
+{
+  if (!circuit)
+    return;
+  nl_sonata_nodes_free (circuit->nodes);
+  nl_sonata_edges_free (circuit->edges);
+  g_free (circuit);
+}
+
+static int
+longer_first (gconstpointer a, gconstpointer b)
+{
+  return (int) strlen (*(const char *const *) b) - (int) strlen (*(const char *const *) a);
+}
+
+/* A path of the config with the manifest's variables substituted (they may refer to each
+ * other), relative to the config's folder unless absolute. */
+static char *
+resolve (JsonObject *manifest, const char *dir, const char *value)
+{
+  g_autofree char *s = g_strdup (value);
+  if (manifest)
+    {
+      g_autoptr(GList) names = json_object_get_members (manifest);
+      g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+      for (GList *l = names; l; l = l->next)
+        g_ptr_array_add (sorted, l->data);
+      g_ptr_array_sort (sorted, longer_first);
+      for (int pass = 0; pass < 8 && strchr (s, '$'); pass++)
+        for (guint i = 0; i < sorted->len; i++)
+          {
+            const char *name = sorted->pdata[i];
+            JsonNode *v = json_object_get_member (manifest, name);
+            if (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_STRING
+                || name[0] != '$' || !strstr (s, name))
+              continue;
+            g_auto(GStrv) parts = g_strsplit (s, name, -1);
+            g_free (s);
+            s = g_strjoinv (json_node_get_string (v), parts);
+          }
+    }
+  if (g_path_is_absolute (s))
+    return g_steal_pointer (&s);
+  return g_build_filename (dir, s, NULL);
+}
+
+static gboolean
+config_fail (GError **error, const char *config, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+config_fail (GError **error, const char *config, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", config, msg);
+  return FALSE;
+}
+
+/* The files of networks.<kind>[].<key>, resolved. */
+static GPtrArray *
+config_files (JsonObject *root, JsonObject *manifest, const char *dir, const char *config,
+              const char *kind, const char *key, GError **error)
+{
+  JsonObject *networks = NULL;
+  JsonNode *n = json_object_get_member (root, "networks");
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  if (n && JSON_NODE_HOLDS_OBJECT (n))
+    networks = json_node_get_object (n);
+  n = networks ? json_object_get_member (networks, kind) : NULL;
+  if (!n)
+    return files;   /* a circuit may have no edges */
+  if (!JSON_NODE_HOLDS_ARRAY (n))
+    {
+      config_fail (error, config, "networks.%s: expected a list of files", kind);
+      g_ptr_array_unref (files);
+      return NULL;
+    }
+  JsonArray *a = json_node_get_array (n);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      JsonNode *f = JSON_NODE_HOLDS_OBJECT (e) ? json_object_get_member (json_node_get_object (e), key) : NULL;
+      if (!f || !JSON_NODE_HOLDS_VALUE (f) || json_node_get_value_type (f) != G_TYPE_STRING)
+        {
+          config_fail (error, config, "networks.%s[%u].%s: expected a file name", kind, i, key);
+          g_ptr_array_unref (files);
+          return NULL;
+        }
+      g_ptr_array_add (files, resolve (manifest, dir, json_node_get_string (f)));
+    }
+  return files;
+}
+
+NlSonataCircuit *
+nl_sonata_read_circuit (const char  *config,
+                        GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *dir = g_path_get_dirname (config);
+  g_autoptr(GPtrArray) node_files = NULL, edge_files = NULL;
+  g_autoptr(NlSonataCircuit) c = g_new0 (NlSonataCircuit, 1);
+  JsonObject *root, *manifest = NULL;
+
+  if (!json_parser_load_from_file (parser, config, &local))
+    {
+      g_set_error (error, G_IO_ERROR, local->domain == G_FILE_ERROR ? g_io_error_from_file_error (local->code)
+                   : G_IO_ERROR_INVALID_DATA, "%s: %s", config, local->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return config_fail (error, config, "expected a JSON object (a SONATA circuit config)"), NULL;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (root, "manifest"))
+    {
+      JsonNode *m = json_object_get_member (root, "manifest");
+      if (!JSON_NODE_HOLDS_OBJECT (m))
+        return config_fail (error, config, "manifest: expected an object of \"$NAME\": path"), NULL;
+      manifest = json_node_get_object (m);
+    }
+  node_files = config_files (root, manifest, dir, config, "nodes", "nodes_file", error);
+  if (!node_files)
+    return NULL;
+  edge_files = config_files (root, manifest, dir, config, "edges", "edges_file", error);
+  if (!edge_files)
+    return NULL;
+  if (node_files->len == 0)
+    return config_fail (error, config, "networks.nodes: no nodes files"), NULL;
+
+  /* Populations of every file, moved into one list each. */
+  c->nodes = g_new0 (NlSonataNodes, 1);
+  c->edges = g_new0 (NlSonataEdges, 1);
+  for (guint k = 0; k < 2; k++)
+    {
+      GPtrArray *files = k ? edge_files : node_files;
+      for (guint i = 0; i < files->len; i++)
+        {
+          if (k == 0)
+            {
+              NlSonataNodes *one = nl_sonata_read_nodes (files->pdata[i], error);
+              if (!one)
+                return NULL;
+              c->nodes->pops = g_renew (NlSonataNodePop, c->nodes->pops, c->nodes->n_pops + one->n_pops + 1);
+              memcpy (c->nodes->pops + c->nodes->n_pops, one->pops, one->n_pops * sizeof (NlSonataNodePop));
+              c->nodes->n_pops += one->n_pops;
+              one->n_pops = 0;
+              nl_sonata_nodes_free (one);
+            }
+          else
+            {
+              NlSonataEdges *one = nl_sonata_read_edges (files->pdata[i], error);
+              if (!one)
+                return NULL;
+              /* Node ids must exist in the populations they name. */
+              for (guint p = 0; p < one->n_pops; p++)
+                {
+                  NlSonataEdgePop *ep = &one->pops[p];
+                  for (int side = 0; side < 2; side++)
+                    {
+                      const char *pop = side ? ep->target_pop : ep->source_pop;
+                      const guint64 *ids = side ? ep->target : ep->source;
+                      const NlSonataNodePop *np = NULL;
+                      for (guint q = 0; q < c->nodes->n_pops && !np; q++)
+                        if (g_str_equal (c->nodes->pops[q].name, pop))
+                          np = &c->nodes->pops[q];
+                      const char *what = side ? "target_node_id" : "source_node_id";
+                      if (!np)
+                        {
+                          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                       "%s: /edges/%s/%s: node population '%s' is in no nodes file of %s",
+                                       (const char *) files->pdata[i], ep->name, what, pop, config);
+                          nl_sonata_edges_free (one);
+                          return NULL;
+                        }
+                      for (guint64 e = 0; e < ep->n_edges; e++)
+                        if (ids[e] >= np->n_nodes)
+                          {
+                            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                         "%s: /edges/%s/%s[%" G_GUINT64_FORMAT "]: node %" G_GUINT64_FORMAT
+                                         " beyond the %" G_GUINT64_FORMAT " nodes of '%s'",
+                                         (const char *) files->pdata[i], ep->name, what, e, ids[e],
+                                         np->n_nodes, pop);
+                            nl_sonata_edges_free (one);
+                            return NULL;
+                          }
+                    }
+                }
+              c->edges->pops = g_renew (NlSonataEdgePop, c->edges->pops, c->edges->n_pops + one->n_pops + 1);
+              memcpy (c->edges->pops + c->edges->n_pops, one->pops, one->n_pops * sizeof (NlSonataEdgePop));
+              c->edges->n_pops += one->n_pops;
+              one->n_pops = 0;
+              nl_sonata_edges_free (one);
+            }
+        }
+    }
+  return g_steal_pointer (&c);
+}

@@ -93,6 +93,22 @@ NlSonataEdges *nl_sonata_read_edges (const char     *path,
                                      GError        **error);
 void           nl_sonata_edges_free (NlSonataEdges  *edges);
 
+/* A whole circuit: circuit_config.json's networks.nodes[].nodes_file and
+ * networks.edges[].edges_file, with its manifest ("$NETWORK_DIR": "./network") substituted
+ * and relative paths taken from the config's folder. Populations of all files together, in
+ * the config's order; each edge population's node_population must name a node population
+ * read, and its node ids must be below that population's size. Errors name the config and
+ * key path ("networks.edges[1].edges_file") or the HDF5 file and object. */
+typedef struct {
+  NlSonataNodes *nodes;
+  NlSonataEdges *edges;
+} NlSonataCircuit;
+
+NlSonataCircuit *nl_sonata_read_circuit (const char       *config,
+                                         GError          **error);
+void             nl_sonata_circuit_free (NlSonataCircuit  *circuit);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NlSonataCircuit, nl_sonata_circuit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NlSonataNodes, nl_sonata_nodes_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NlSonataEdges, nl_sonata_edges_free)
 

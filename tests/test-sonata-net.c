@@ -338,6 +338,18 @@ check_circuit (NlSpec *spec, NlNetwork *net, const char *dir, const char *stim_p
   g_assert_cmpuint (got->len, ==, expected->len);
   for (guint i = 0; i < got->len; i++)
     g_assert_cmpint (compare_edge (&g_array_index (got, Edge, i), &g_array_index (expected, Edge, i)), ==, 0);
+
+  /* The whole circuit through its config. */
+  g_autoptr(NlSonataCircuit) circuit = nl_sonata_read_circuit (config_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (circuit->nodes->n_pops, ==, n_pops + (stim_pop_name ? 1 : 0));
+  guint64 n_nodes = 0, n_edges = 0;
+  for (guint i = 0; i < circuit->nodes->n_pops; i++)
+    n_nodes += circuit->nodes->pops[i].n_nodes;
+  for (guint i = 0; i < circuit->edges->n_pops; i++)
+    n_edges += circuit->edges->pops[i].n_edges;
+  g_assert_cmpuint (n_nodes, ==, nl_network_get_n_cells (net) + n_stim_nodes);
+  g_assert_cmpuint (n_edges, ==, nl_network_get_n_conns (net) + nl_network_get_n_stim_conns (net));
 }
 
 /* Only the final names are left in the folder: no temporary file. */
@@ -487,6 +499,22 @@ test_reference (void)
       check_index_brute (&ep->source_index, ep->source, ep->target, ep->n_edges, 10);
       check_index_brute (&ep->target_index, ep->target, NULL, ep->n_edges, 9);
     }
+
+  /* The whole circuit, through its config's manifest ("$NETWORK_DIR": "./network"). */
+  g_autofree char *root = g_path_get_dirname (dir);
+  g_autofree char *config = g_build_filename (root, "circuit_config.json", NULL);
+  g_autoptr(NlSonataCircuit) c = nl_sonata_read_circuit (config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->nodes->n_pops, ==, 3);
+  g_assert_cmpstr (c->nodes->pops[0].name, ==, "cortex");
+  g_assert_cmpuint (c->nodes->pops[0].n_nodes, ==, 9);
+  g_assert_cmpstr (c->nodes->pops[1].name, ==, "excvirt");
+  g_assert_cmpuint (c->nodes->pops[1].n_nodes, ==, 10);
+  g_assert_cmpstr (c->nodes->pops[2].name, ==, "inhvirt");
+  g_assert_cmpuint (c->nodes->pops[2].n_nodes, ==, 10);
+  g_assert_cmpuint (c->edges->n_pops, ==, 2);
+  g_assert_cmpuint (c->edges->pops[0].n_edges, ==, 659);
+  g_assert_cmpuint (c->edges->pops[1].n_edges, ==, 630);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -689,6 +717,49 @@ test_bad (void)
     H5Sclose (sp);
     H5Fclose (h);
     expect_error (FALSE, f, "/edges/P_to_P/source_node_id", "more than");
+  }
+  {
+    /* Circuit configs: not JSON, a key of the wrong type, a missing nodes file, edges whose
+     * node population is in no nodes file. */
+    g_autofree char *cfg = g_build_filename (dir, "bad_config.json", NULL);
+    g_assert_true (g_file_set_contents (cfg, "{\"networks\": ", -1, NULL));
+    g_assert_null (nl_sonata_read_circuit (cfg, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_clear_error (&error);
+    g_assert_true (g_file_set_contents (cfg, "{\"networks\": {\"nodes\": [{\"nodes_file\": 3}]}}", -1, NULL));
+    g_assert_null (nl_sonata_read_circuit (cfg, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_nonnull (strstr (error->message, "networks.nodes[0].nodes_file"));
+    g_clear_error (&error);
+    g_assert_true (g_file_set_contents (cfg, "{\"manifest\": {\"$D\": \".\"}, \"networks\": {\"nodes\": "
+                                        "[{\"nodes_file\": \"$D/nothing_nodes.h5\"}]}}", -1, NULL));
+    g_assert_null (nl_sonata_read_circuit (cfg, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "nothing_nodes.h5"));
+    g_clear_error (&error);
+    g_assert_true (g_file_set_contents (cfg, "{\"manifest\": {\"$D\": \".\"}, \"networks\": {\"nodes\": "
+                                        "[{\"nodes_file\": \"$D/P_nodes.h5\"}], \"edges\": "
+                                        "[{\"edges_file\": \"$D/drive_P_edges.h5\"}]}}", -1, NULL));
+    g_assert_null (nl_sonata_read_circuit (cfg, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_nonnull (strstr (error->message, "node population 'drive' is in no nodes file"));
+    g_clear_error (&error);
+    /* A population of 5 nodes where the edges reach node 9. */
+    g_autofree char *small = g_build_filename (dir, "small_nodes.h5", NULL);
+    g_autofree char *copied = copy_file (nodes, "small_nodes.h5");
+    g_assert_true (g_rename (copied, small) == 0);
+    guint64 five[5] = { 0, 1, 2, 3, 4 };
+    guint32 zero[5] = { 0 };
+    replace (small, "/nodes/P/node_type_id", H5T_NATIVE_UINT64, 5, 1, five);
+    replace (small, "/nodes/P/node_id", H5T_NATIVE_UINT64, 5, 1, five);
+    replace (small, "/nodes/P/node_group_index", H5T_NATIVE_UINT64, 5, 1, five);
+    replace (small, "/nodes/P/node_group_id", H5T_NATIVE_UINT32, 5, 1, zero);
+    g_assert_true (g_file_set_contents (cfg, "{\"networks\": {\"nodes\": [{\"nodes_file\": \"small_nodes.h5\"}],"
+                                        " \"edges\": [{\"edges_file\": \"P_P_edges.h5\"}]}}", -1, NULL));
+    g_assert_null (nl_sonata_read_circuit (cfg, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_nonnull (strstr (error->message, "beyond the 5 nodes of 'P'"));
+    g_clear_error (&error);
   }
   {
     /* A missing file. */

@@ -547,6 +547,7 @@ typedef struct {
   GArray        *tgt_ranges;  /* guint64 pairs, one per target with edges */
   guint64       *tgt_node;    /* n_dst × 2 */
   GHashTable    *types;       /* edge type ids used */
+  guint          last_type;   /* the last one added to `types` (most edges repeat it) */
   gboolean       failed;
 } EdgeOut;
 
@@ -718,7 +719,9 @@ edge_add_target (Ctx *ctx, EdgeOut *e, guint64 target, const NlConn *c, guint n)
       e->b_pos[k] = c[i].loc;
       e->b_sec[k] = c[i].sec == NL_SEC_NONE || !e->dst->sec_id || c[i].sec >= e->dst->n_sec_id
                     ? -1 : e->dst->sec_id[c[i].sec];
-      g_hash_table_add (e->types, GUINT_TO_POINTER (type));
+      if (type != e->last_type)
+        g_hash_table_add (e->types, GUINT_TO_POINTER (type));
+      e->last_type = type;
       e->at++;
       if (e->n_buf == CHUNK_EDGES && !edge_flush (ctx, e))
         return FALSE;

@@ -33,7 +33,13 @@ fileset_clear (FileSet *set)
     {
       OutFile *f = &g_array_index (set->files, OutFile, i);
       if (f->tmp)
-        g_unlink (f->tmp);
+        {
+          /* and its subfolder when this made it (only an empty one goes) */
+          g_autofree char *sub = g_path_get_dirname (f->tmp);
+          g_unlink (f->tmp);
+          if (!g_str_equal (sub, set->dir))
+            g_rmdir (sub);
+        }
       g_free (f->tmp);
       g_free (f->final);
     }
@@ -41,19 +47,24 @@ fileset_clear (FileSet *set)
   g_free (set->dir);
 }
 
-/* A fresh temporary name beside `name` in the folder (the file exists, empty). */
+/* A fresh temporary name beside `name` (relative to the folder, maybe in a subfolder,
+ * made if needed); the file exists, empty. */
 static const char *
 fileset_add (FileSet *set, const char *name, GError **error)
 {
   OutFile f;
-  g_autofree char *templ = g_strdup_printf (".%s.XXXXXX", name);
-  f.tmp = g_build_filename (set->dir, templ, NULL);
-  int fd = g_mkstemp_full (f.tmp, O_RDWR, 0644);
+  g_autofree char *sub = g_path_get_dirname (name);
+  g_autofree char *base = g_path_get_basename (name);
+  g_autofree char *templ = g_strdup_printf (".%s.XXXXXX", base);
+  g_autofree char *subdir = g_build_filename (set->dir, sub, NULL);
+  int fd;
+  f.tmp = g_build_filename (subdir, templ, NULL);
+  fd = g_mkdir_with_parents (subdir, 0755) == 0 ? g_mkstemp_full (f.tmp, O_RDWR, 0644) : -1;
   if (fd < 0)
     {
       int e = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot create a file: %s",
-                   set->dir, g_strerror (e));
+                   subdir, g_strerror (e));
       g_free (f.tmp);
       return NULL;
     }
@@ -92,12 +103,21 @@ fileset_commit (FileSet *set, GError **error)
         }
       g_clear_pointer (&f->tmp, g_free);
     }
-  /* The renames themselves on disk. */
-  int fd = g_open (set->dir, O_RDONLY, 0);
-  if (fd >= 0)
+  /* The renames themselves on disk: sync each folder written to. */
+  g_autoptr(GHashTable) dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < set->files->len; i++)
+    g_hash_table_add (dirs, g_path_get_dirname (g_array_index (set->files, OutFile, i).final));
+  GHashTableIter it;
+  gpointer d;
+  g_hash_table_iter_init (&it, dirs);
+  while (g_hash_table_iter_next (&it, &d, NULL))
     {
-      fsync (fd);
-      close (fd);
+      int fd = g_open (d, O_RDONLY, 0);
+      if (fd >= 0)
+        {
+          fsync (fd);
+          close (fd);
+        }
     }
   return TRUE;
 }
@@ -520,6 +540,7 @@ typedef struct {
   FileSet     set;
   guint       n_syn;
   const char **mods;        /* per synMech name index: its mod, or NULL */
+  char      **syn_files;    /* per synMech name index: its dynamics_params file, or NULL */
   guint64    *scratch;      /* CHUNK_EDGES */
   guint16    *zeros;        /* CHUNK_EDGES */
   GHashTable *taken_edges;  /* edge file stems */
@@ -814,7 +835,7 @@ edge_close (Ctx *ctx, EdgeOut *e, GError **error)
     }
 
   g_autofree char *csvname = g_strdup_printf ("%s_edge_types.csv", e->name);
-  g_autoptr(GString) csv = g_string_new ("edge_type_id model_template syn_mech conn_rule\n");
+  g_autoptr(GString) csv = g_string_new ("edge_type_id model_template syn_mech conn_rule dynamics_params\n");
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
   GHashTableIter it;
   gpointer key;
@@ -832,7 +853,8 @@ edge_close (Ctx *ctx, EdgeOut *e, GError **error)
       g_string_append_printf (csv, "%u ", id + TYPE_BASE);
       csv_field (csv, ctx->mods[syn], FALSE);
       csv_field (csv, nl_network_get_name (ctx->net, NL_NAME_SYN_MECH, syn), FALSE);
-      csv_field (csv, nl_network_get_rule (ctx->net, rule)->label, TRUE);
+      csv_field (csv, nl_network_get_rule (ctx->net, rule)->label, FALSE);
+      csv_field (csv, ctx->syn_files[syn], TRUE);
     }
   g_ptr_array_add (ctx->edge_stems, g_strdup (e->name));
   edge_free (e);
@@ -1029,6 +1051,43 @@ scan_conns (NlNetwork *net, guint *n_syn, guint *n_sec)
   return count;
 }
 
+/* synaptic_models/<synMech>.json: the synMech's parameters as BMTK names them (mod →
+ * level_of_detail, e → erev; NetPyNE's SONATA import maps them back), for the edge types'
+ * dynamics_params. */
+static gboolean
+write_syn_models (Ctx *ctx, GError **error)
+{
+  JsonObject *syns = obj_member (nl_spec_get_net_params (ctx->spec), "synMechParams");
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint s = 0; s < ctx->n_syn; s++)
+    {
+      const char *name = ctx->mods[s] ? nl_network_get_name (ctx->net, NL_NAME_SYN_MECH, s) : NULL;
+      JsonObject *params = name ? obj_member (syns, name) : NULL;
+      if (!params)
+        continue;
+      g_autofree char *safe = safe_name (name);
+      g_autofree char *stem = unique_name (taken, safe);
+      ctx->syn_files[s] = g_strdup_printf ("%s.json", stem);
+      g_autoptr(JsonObject) out = json_object_new ();
+      JsonObjectIter it;
+      const char *key;
+      JsonNode *value;
+      json_object_iter_init_ordered (&it, params);
+      while (json_object_iter_next_ordered (&it, &key, &value))
+        json_object_set_member (out, g_str_equal (key, "mod") ? "level_of_detail"
+                                     : g_str_equal (key, "e") ? "erev" : key,
+                                json_node_copy (value));
+      g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), out);
+      g_autofree char *text = nl_json_to_string (root, 2, NULL);
+      g_autoptr(GString) str = g_string_new (text);
+      g_autofree char *file = g_build_filename ("synaptic_models", ctx->syn_files[s], NULL);
+      g_string_append_c (str, '\n');
+      if (!write_text (&ctx->set, file, str, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_config (Ctx *ctx, NodePop *pops, guint n_pops, GError **error)
 {
@@ -1040,6 +1099,11 @@ write_config (Ctx *ctx, NodePop *pops, guint n_pops, GError **error)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "$NETWORK_DIR");
   json_builder_add_string_value (b, ".");
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "components");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "synaptic_models_dir");
+  json_builder_add_string_value (b, "$NETWORK_DIR/synaptic_models");
   json_builder_end_object (b);
   json_builder_set_member_name (b, "networks");
   json_builder_begin_object (b);
@@ -1118,6 +1182,7 @@ nl_sonata_write_network (NlSpec      *spec,
   guint n_sec;
   g_autofree guint64 *count = scan_conns (net, &ctx.n_syn, &n_sec);
   ctx.mods = g_new0 (const char *, MAX (ctx.n_syn, 1));
+  ctx.syn_files = g_new0 (char *, MAX (ctx.n_syn, 1));
   for (guint s = 0; s < ctx.n_syn && (nl_network_get_n_conns (net) || nl_network_get_n_stim_conns (net)); s++)
     ctx.mods[s] = str_member (obj_member (obj_member (nl_spec_get_net_params (spec), "synMechParams"),
                                           nl_network_get_name (net, NL_NAME_SYN_MECH, s)), "mod");
@@ -1174,6 +1239,8 @@ nl_sonata_write_network (NlSpec      *spec,
       stim_node[i] = np->n_nodes++;
     }
 
+  if (!write_syn_models (&ctx, error))
+    goto out;
   for (guint p = 0; p < n_pops; p++)
     if (!write_nodes (&ctx.set, net, &pops[p], TYPE_BASE + p, error))
       goto out;
@@ -1211,5 +1278,8 @@ out:
   g_free (ctx.scratch);
   g_free (ctx.zeros);
   g_free (ctx.mods);
+  for (guint s = 0; s < ctx.n_syn; s++)
+    g_free (ctx.syn_files[s]);
+  g_free (ctx.syn_files);
   return ok;
 }

@@ -20,10 +20,13 @@
  *    indices/{source_to_target,target_to_source}/{node_id_to_range, range_to_edge_id}
  *    (uint64 n×2; node_id_to_ranges is a hard link to node_id_to_range, the name libsonata
  *    reads). Edges are ordered by target, then source, then build order.
- *    `pre_post_edge_types.csv`: edge_type_id model_template syn_mech conn_rule — one edge type
- *    per (connParams or stimTargetParams rule, synMech), id 100 + rule × n_synMechs + synMech,
- *    model_template the synMech's mod.
- *  - `circuit_config.json` listing them (manifest $NETWORK_DIR = ".").
+ *    `pre_post_edge_types.csv`: edge_type_id model_template syn_mech conn_rule
+ *    dynamics_params — one edge type per (connParams or stimTargetParams rule, synMech), id
+ *    100 + rule × n_synMechs + synMech, model_template the synMech's mod, dynamics_params
+ *    `SYN.json` in synaptic_models/: the synMech's parameters under BMTK's names (mod →
+ *    level_of_detail, e → erev; NetPyNE's SONATA import maps them back).
+ *  - `circuit_config.json` listing them (manifest $NETWORK_DIR = ".", components
+ *    synaptic_models_dir).
  * Names that are not [A-Za-z0-9_.-] become '_'; clashes get a numeric suffix. Every file is
  * written under a temporary name in DIR and fsynced; only when all are complete are they
  * renamed into place (circuit_config.json last), so a failure leaves no partial file under

@@ -89,7 +89,10 @@ def main():
                 pos = g["0"]["afferent_section_pos"][:]
                 assert ((pos >= 0) & (pos <= 1)).all()
             head, rows = csv_rows(path(e["edge_types_file"]))
-            assert head == ["edge_type_id", "model_template", "syn_mech", "conn_rule"], head
+            assert head == ["edge_type_id", "model_template", "syn_mech", "conn_rule", "dynamics_params"], head
+            for r in rows:
+                dyn = json.load(open(os.path.join(path(cfg["components"]["synaptic_models_dir"]), r[4])))
+                assert dyn["level_of_detail"] == r[1], (r, dyn)
             assert set(np.unique(g["edge_type_id"][:]).tolist()) == {int(r[0]) for r in rows}
             for name, key, other, count in (("source_to_target", s, t, sizes[sp]),
                                             ("target_to_source", t, None, sizes[tp])):

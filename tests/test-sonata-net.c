@@ -295,6 +295,26 @@ check_circuit (NlSpec *spec, NlNetwork *net, const char *dir, const char *stim_p
       g_assert_cmpstr (((char **) rows->pdata[0])[1], ==, "model_template");
       g_assert_cmpstr (((char **) rows->pdata[0])[2], ==, "syn_mech");
       g_assert_cmpstr (((char **) rows->pdata[0])[3], ==, "conn_rule");
+      g_assert_cmpstr (((char **) rows->pdata[0])[4], ==, "dynamics_params");
+      for (guint r = 1; r < rows->len; r++)
+        {
+          /* dynamics_params: the synMech's parameters under BMTK's names. */
+          char **row = rows->pdata[r];
+          g_autofree char *expect = g_strdup_printf ("%s.json", row[2]);
+          g_assert_cmpstr (row[4], ==, expect);
+          g_autofree char *dyn = g_build_filename (dir, "synaptic_models", row[4], NULL);
+          g_autoptr(JsonParser) dp = json_parser_new ();
+          g_assert_true (json_parser_load_from_file (dp, dyn, &error));
+          JsonObject *sm = json_object_get_object_member (json_object_get_object_member (
+            nl_spec_get_net_params (spec), "synMechParams"), row[2]);
+          JsonObject *dm = json_node_get_object (json_parser_get_root (dp));
+          g_assert_cmpstr (json_object_get_string_member (dm, "level_of_detail"), ==,
+                           json_object_get_string_member (sm, "mod"));
+          if (json_object_has_member (sm, "e"))
+            g_assert_cmpfloat (json_object_get_double_member (dm, "erev"), ==,
+                               json_object_get_double_member (sm, "e"));
+          g_assert_cmpuint (json_object_get_size (dm), ==, json_object_get_size (sm));
+        }
       for (guint64 i = 0; i < ep->n_edges; i++)
         {
           Edge e = { 0 };
@@ -357,8 +377,14 @@ static void
 assert_no_temporaries (const char *dir)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autofree char *sub = g_build_filename (dir, "synaptic_models", NULL);
+  g_autoptr(GDir) s = g_dir_open (sub, 0, NULL);
   const char *name;
+  g_assert_nonnull (d);
+  g_assert_nonnull (s);
   while ((name = g_dir_read_name (d)))
+    g_assert_false (name[0] == '.');
+  while ((name = g_dir_read_name (s)))
     g_assert_false (name[0] == '.');
 }
 

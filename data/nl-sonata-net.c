@@ -1,348 +1,16 @@
 #include "nl-sonata-net.h"
+#include "nl-sonata-out.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <hdf5.h>
 #include <nl-json.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Writing a built network as a SONATA circuit; the layout is described in nl-sonata-net.h. */
 
 #define CHUNK_EDGES (1u << 18)
 #define TYPE_BASE   100u
-
-/* ------------------------------------------------------------------------------------------ */
-/* The set of files: each written to a temporary name, renamed together at the end.            */
-
-typedef struct {
-  char *tmp;
-  char *final;
-} OutFile;
-
-typedef struct {
-  char   *dir;
-  GArray *files;   /* OutFile */
-} FileSet;
-
-static void
-fileset_clear (FileSet *set)
-{
-  for (guint i = 0; i < set->files->len; i++)
-    {
-      OutFile *f = &g_array_index (set->files, OutFile, i);
-      if (f->tmp)
-        {
-          /* and its subfolder when this made it (only an empty one goes) */
-          g_autofree char *sub = g_path_get_dirname (f->tmp);
-          g_unlink (f->tmp);
-          if (!g_str_equal (sub, set->dir))
-            g_rmdir (sub);
-        }
-      g_free (f->tmp);
-      g_free (f->final);
-    }
-  g_array_unref (set->files);
-  g_free (set->dir);
-}
-
-/* A fresh temporary name beside `name` (relative to the folder, maybe in a subfolder,
- * made if needed); the file exists, empty. */
-static const char *
-fileset_add (FileSet *set, const char *name, GError **error)
-{
-  OutFile f;
-  g_autofree char *sub = g_path_get_dirname (name);
-  g_autofree char *base = g_path_get_basename (name);
-  g_autofree char *templ = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *subdir = g_build_filename (set->dir, sub, NULL);
-  int fd;
-  f.tmp = g_build_filename (subdir, templ, NULL);
-  fd = g_mkdir_with_parents (subdir, 0755) == 0 ? g_mkstemp_full (f.tmp, O_RDWR, 0644) : -1;
-  if (fd < 0)
-    {
-      int e = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot create a file: %s",
-                   subdir, g_strerror (e));
-      g_free (f.tmp);
-      return NULL;
-    }
-  close (fd);
-  f.final = g_build_filename (set->dir, name, NULL);
-  g_array_append_val (set->files, f);
-  return f.tmp;
-}
-
-static gboolean
-sync_file (const char *path, GError **error)
-{
-  int fd = g_open (path, O_RDONLY, 0);
-  int e = 0;
-  if (fd < 0 || (fsync (fd) != 0 && errno != EINVAL))
-    e = errno;
-  if (fd >= 0)
-    close (fd);
-  if (e)
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: %s", path, g_strerror (e));
-  return e == 0;
-}
-
-static gboolean
-fileset_commit (FileSet *set, GError **error)
-{
-  for (guint i = 0; i < set->files->len; i++)
-    {
-      OutFile *f = &g_array_index (set->files, OutFile, i);
-      if (g_rename (f->tmp, f->final) != 0)
-        {
-          int e = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot rename into place: %s",
-                       f->final, g_strerror (e));
-          return FALSE;
-        }
-      g_clear_pointer (&f->tmp, g_free);
-    }
-  /* The renames themselves on disk: sync each folder written to. */
-  g_autoptr(GHashTable) dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < set->files->len; i++)
-    g_hash_table_add (dirs, g_path_get_dirname (g_array_index (set->files, OutFile, i).final));
-  GHashTableIter it;
-  gpointer d;
-  g_hash_table_iter_init (&it, dirs);
-  while (g_hash_table_iter_next (&it, &d, NULL))
-    {
-      int fd = g_open (d, O_RDONLY, 0);
-      if (fd >= 0)
-        {
-          fsync (fd);
-          close (fd);
-        }
-    }
-  return TRUE;
-}
-
-static gboolean
-write_text (FileSet *set, const char *name, const GString *text, GError **error)
-{
-  const char *tmp = fileset_add (set, name, error);
-  g_autoptr(GError) e = NULL;
-  if (!tmp)
-    return FALSE;
-  /* The temporary file already has its unique name: write it in place, then sync. */
-  FILE *fp = g_fopen (tmp, "wb");
-  gboolean ok = fp && fwrite (text->str, 1, text->len, fp) == text->len;
-  if (fp && fclose (fp) != 0)
-    ok = FALSE;
-  if (!ok)
-    {
-      int err = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "%s/%s: %s", set->dir, name,
-                   g_strerror (err));
-      return FALSE;
-    }
-  return sync_file (tmp, error);
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* HDF5 helpers                                                                                */
-
-static int guard_errno;
-
-static gboolean
-hfail (GError **error, const char *file, const char *what)
-{
-  if (error && !*error && guard_errno)
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (guard_errno), "%s: cannot write %s: %s",
-                 file, what, g_strerror (guard_errno));
-  else if (error && !*error)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot write %s", file, what);
-  return FALSE;
-}
-
-static herr_t
-string_attr (hid_t obj, const char *name, const char *value)
-{
-  hid_t type = H5Tcopy (H5T_C_S1), space = H5Screate (H5S_SCALAR), attr;
-  herr_t st = -1;
-  H5Tset_size (type, H5T_VARIABLE);
-  H5Tset_cset (type, H5T_CSET_ASCII);
-  attr = H5Acreate2 (obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  if (attr >= 0)
-    {
-      st = H5Awrite (attr, type, &value);
-      H5Aclose (attr);
-    }
-  H5Sclose (space);
-  H5Tclose (type);
-  return st;
-}
-
-/* libhdf5 cannot recover from a failed write: the file then fails to close and the
- * library crashes at exit. So files are written through a copy of the sec2 driver whose
- * writes never fail towards libhdf5: the first error (disk full, file too large) is kept
- * in guard_errno, later writes are skipped, and the writer reports it after closing. */
-static H5FD_class_t guard_class;
-static herr_t (*sec2_write) (H5FD_t *, H5FD_mem_t, hid_t, haddr_t, size_t, const void *);
-static herr_t (*sec2_truncate) (H5FD_t *, hid_t, hbool_t);
-
-static herr_t
-guard_write (H5FD_t *f, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, const void *buf)
-{
-  if (guard_errno)
-    return 0;
-  errno = 0;
-  if (sec2_write (f, type, dxpl, addr, size, buf) < 0)
-    {
-      guard_errno = errno ? errno : EIO;
-      H5Eclear2 (H5E_DEFAULT);
-    }
-  return 0;
-}
-
-static herr_t
-guard_truncate (H5FD_t *f, hid_t dxpl, hbool_t closing)
-{
-  if (guard_errno)
-    return 0;
-  errno = 0;
-  if (sec2_truncate (f, dxpl, closing) < 0)
-    {
-      guard_errno = errno ? errno : EIO;
-      H5Eclear2 (H5E_DEFAULT);
-    }
-  return 0;
-}
-
-static hid_t
-guard_driver (void)
-{
-  static gsize id;
-  if (g_once_init_enter (&id))
-    {
-      /* The sec2 class, as a file opened with it shows it (libhdf5 gives no other way). */
-      hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
-      H5FD_t *probe = fapl >= 0 && H5Pset_fapl_sec2 (fapl) >= 0
-                      ? H5FDopen ("/dev/null", H5F_ACC_RDONLY, fapl, HADDR_UNDEF) : NULL;
-      hid_t reg = -1;
-      if (fapl >= 0)
-        H5Pclose (fapl);
-      if (probe && probe->cls->write && probe->cls->truncate)
-        {
-          guard_class = *probe->cls;
-          guard_class.name = "netloom-guard";
-          guard_class.terminate = NULL;
-          sec2_write = guard_class.write;
-          sec2_truncate = guard_class.truncate;
-          guard_class.write = guard_write;
-          guard_class.truncate = guard_truncate;
-          reg = H5FDregister (&guard_class);
-        }
-      if (probe)
-        H5FDclose (probe);
-      g_once_init_leave (&id, reg >= 0 ? (gsize) reg : (gsize) -1);
-    }
-  return (hid_t) id;
-}
-
-static hid_t
-create_h5 (const char *tmp)
-{
-  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS), file;
-  hid_t drv = guard_driver ();
-  if (drv < 0 || H5Pset_driver (fapl, drv, NULL) < 0)
-    {
-      H5Pclose (fapl);
-      return -1;
-    }
-  guard_errno = 0;
-  file = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose (fapl);
-  if (file < 0)
-    return -1;
-  guint32 magic = 0x0A7A, version[2] = { 0, 1 };
-  hsize_t two = 2;
-  hid_t sp = H5Screate (H5S_SCALAR);
-  hid_t a = H5Acreate2 (file, "magic", H5T_STD_U32LE, sp, H5P_DEFAULT, H5P_DEFAULT);
-  herr_t st = a >= 0 ? H5Awrite (a, H5T_NATIVE_UINT32, &magic) : -1;
-  if (a >= 0)
-    H5Aclose (a);
-  H5Sclose (sp);
-  if (st >= 0)
-    {
-      sp = H5Screate_simple (1, &two, NULL);
-      a = H5Acreate2 (file, "version", H5T_STD_U32LE, sp, H5P_DEFAULT, H5P_DEFAULT);
-      st = a >= 0 ? H5Awrite (a, H5T_NATIVE_UINT32, version) : -1;
-      if (a >= 0)
-        H5Aclose (a);
-      H5Sclose (sp);
-    }
-  if (st < 0)
-    {
-      H5Fclose (file);
-      return -1;
-    }
-  return file;
-}
-
-/* An n-element (cols = 1) or n × 2 dataset, written later by slabs. */
-static hid_t
-create_ds (hid_t group, const char *name, hid_t file_type, hsize_t n, int cols)
-{
-  hsize_t dims[2] = { n, 2 };
-  hid_t space = H5Screate_simple (cols == 2 ? 2 : 1, dims, NULL);
-  hid_t ds = H5Dcreate2 (group, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  H5Sclose (space);
-  return ds;
-}
-
-static gboolean
-write_slab (hid_t ds, hid_t mem_type, hsize_t at, hsize_t n, int cols, const void *data)
-{
-  if (n == 0)
-    return TRUE;
-  hsize_t start[2] = { at, 0 }, count[2] = { n, 2 };
-  int rank = cols == 2 ? 2 : 1;
-  hid_t fspace = H5Dget_space (ds), mspace = H5Screate_simple (rank, count, NULL);
-  herr_t st = fspace >= 0 && mspace >= 0
-              ? H5Sselect_hyperslab (fspace, H5S_SELECT_SET, start, NULL, count, NULL) : -1;
-  if (st >= 0)
-    st = H5Dwrite (ds, mem_type, mspace, fspace, H5P_DEFAULT, data);
-  if (mspace >= 0)
-    H5Sclose (mspace);
-  if (fspace >= 0)
-    H5Sclose (fspace);
-  return st >= 0;
-}
-
-static gboolean
-write_whole (hid_t group, const char *name, hid_t file_type, hid_t mem_type, hsize_t n, int cols,
-             const void *data)
-{
-  hid_t ds = create_ds (group, name, file_type, n, cols);
-  if (ds < 0)
-    return FALSE;
-  gboolean ok = write_slab (ds, mem_type, 0, n, cols, data);
-  return H5Dclose (ds) >= 0 && ok;
-}
-
-/* Closes the file (always) and syncs it. */
-static gboolean
-finish_h5 (hid_t file, gboolean ok, const char *tmp, const char *name, GError **error)
-{
-  if (H5Fclose (file) < 0)
-    ok = FALSE;
-  if (guard_errno)
-    {
-      if (error && !*error)
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (guard_errno), "%s: cannot write: %s",
-                     name, g_strerror (guard_errno));
-      return FALSE;
-    }
-  if (!ok)
-    return hfail (error, name, "the file");
-  return sync_file (tmp, error);
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Names                                                                                       */
@@ -477,20 +145,20 @@ describe_pop (NlSpec *spec, NlNetwork *net, NodePop *np, guint n_names)
 }
 
 static gboolean
-write_nodes (FileSet *set, NlNetwork *net, const NodePop *np, guint type_id, GError **error)
+write_nodes (NlFileSet *set, NlNetwork *net, const NodePop *np, guint type_id, GError **error)
 {
   g_autofree char *h5name = g_strdup_printf ("%s_nodes.h5", np->name);
   g_autofree char *csvname = g_strdup_printf ("%s_node_types.csv", np->name);
-  const char *tmp = fileset_add (set, h5name, error);
+  const char *tmp = nl_file_set_add (set, h5name, error);
   guint n = np->n_nodes;
   gboolean ok = FALSE;
   hid_t file, nodes = -1, pop = -1, grp = -1;
 
   if (!tmp)
     return FALSE;
-  file = create_h5 (tmp);
+  file = nl_sonata_h5_create (tmp);
   if (file < 0)
-    return hfail (error, h5name, "the HDF5 file");
+    return nl_h5_fail (error, h5name, "the HDF5 file");
   g_autofree guint64 *ids = g_new (guint64, MAX (n, 1));
   g_autofree guint64 *types = g_new (guint64, MAX (n, 1));
   g_autofree guint32 *groups = g_new0 (guint32, MAX (n, 1));
@@ -503,21 +171,21 @@ write_nodes (FileSet *set, NlNetwork *net, const NodePop *np, guint type_id, GEr
   pop = nodes >= 0 ? H5Gcreate2 (nodes, np->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
   grp = pop >= 0 ? H5Gcreate2 (pop, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
   ok = grp >= 0
-       && write_whole (pop, "node_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, n, 1, ids)
-       && write_whole (pop, "node_type_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, n, 1, types)
-       && write_whole (pop, "node_group_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, n, 1, groups)
-       && write_whole (pop, "node_group_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, n, 1, ids);
+       && nl_h5_write_whole (pop, "node_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, n, 1, ids)
+       && nl_h5_write_whole (pop, "node_type_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, n, 1, types)
+       && nl_h5_write_whole (pop, "node_group_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, n, 1, groups)
+       && nl_h5_write_whole (pop, "node_group_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, n, 1, ids);
   if (ok && np->pop >= 0)
     {
       guint first = nl_network_get_pop (net, np->pop)->first;
-      ok = write_whole (grp, "x", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, 1, nl_network_get_coords (net, NL_COORD_X) + first)
-           && write_whole (grp, "y", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, 1, nl_network_get_coords (net, NL_COORD_Y) + first)
-           && write_whole (grp, "z", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, 1, nl_network_get_coords (net, NL_COORD_Z) + first);
+      ok = nl_h5_write_whole (grp, "x", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, 1, nl_network_get_coords (net, NL_COORD_X) + first)
+           && nl_h5_write_whole (grp, "y", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, 1, nl_network_get_coords (net, NL_COORD_Y) + first)
+           && nl_h5_write_whole (grp, "z", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, 1, nl_network_get_coords (net, NL_COORD_Z) + first);
     }
   if (grp >= 0) H5Gclose (grp);
   if (pop >= 0) H5Gclose (pop);
   if (nodes >= 0) H5Gclose (nodes);
-  if (!finish_h5 (file, ok, tmp, h5name, error))
+  if (!nl_h5_finish (file, ok, tmp, h5name, error))
     return FALSE;
 
   g_autoptr(GString) csv = g_string_new ("node_type_id model_type model_template model_name pop_name cell_type cell_model\n");
@@ -528,7 +196,7 @@ write_nodes (FileSet *set, NlNetwork *net, const NodePop *np, guint type_id, GEr
   csv_field (csv, np->label, FALSE);
   csv_field (csv, np->cell_type, FALSE);
   csv_field (csv, np->cell_model, TRUE);
-  return write_text (set, csvname, csv, error);
+  return nl_file_set_write_text (set, csvname, csv, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -537,7 +205,7 @@ write_nodes (FileSet *set, NlNetwork *net, const NodePop *np, guint type_id, GEr
 typedef struct {
   NlSpec     *spec;
   NlNetwork  *net;
-  FileSet     set;
+  NlFileSet     set;
   guint       n_syn;
   const char **mods;        /* per synMech name index: its mod, or NULL */
   char      **syn_files;    /* per synMech name index: its dynamics_params file, or NULL */
@@ -624,13 +292,13 @@ edge_open (Ctx *ctx, const NodePop *src, const NodePop *dst, guint64 n, GError *
     e->name = unique_name (ctx->taken_edges, stem);
   }
   e->h5name = g_strdup_printf ("%s_edges.h5", e->name);
-  e->tmp = fileset_add (&ctx->set, e->h5name, error);
+  e->tmp = nl_file_set_add (&ctx->set, e->h5name, error);
   if (!e->tmp)
     goto fail;
-  e->file = create_h5 (e->tmp);
+  e->file = nl_sonata_h5_create (e->tmp);
   if (e->file < 0)
     {
-      hfail (error, e->h5name, "the HDF5 file");
+      nl_h5_fail (error, e->h5name, "the HDF5 file");
       goto fail;
     }
   hid_t edges = H5Gcreate2 (e->file, "edges", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -640,31 +308,31 @@ edge_open (Ctx *ctx, const NodePop *src, const NodePop *dst, guint64 n, GError *
   e->grp = e->pop >= 0 ? H5Gcreate2 (e->pop, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
   if (e->grp < 0)
     {
-      hfail (error, e->h5name, "the edge population");
+      nl_h5_fail (error, e->h5name, "the edge population");
       goto fail;
     }
-  e->ds[DS_SRC] = create_ds (e->pop, "source_node_id", H5T_STD_U64LE, n, 1);
-  e->ds[DS_DST] = create_ds (e->pop, "target_node_id", H5T_STD_U64LE, n, 1);
-  e->ds[DS_TYPE] = create_ds (e->pop, "edge_type_id", H5T_STD_U32LE, n, 1);
-  e->ds[DS_GID] = create_ds (e->pop, "edge_group_id", H5T_STD_U16LE, n, 1);
-  e->ds[DS_GIDX] = create_ds (e->pop, "edge_group_index", H5T_STD_U64LE, n, 1);
-  e->ds[DS_W] = create_ds (e->grp, "syn_weight", H5T_IEEE_F32LE, n, 1);
-  e->ds[DS_D] = create_ds (e->grp, "delay", H5T_IEEE_F32LE, n, 1);
+  e->ds[DS_SRC] = nl_h5_create_ds (e->pop, "source_node_id", H5T_STD_U64LE, n, 1);
+  e->ds[DS_DST] = nl_h5_create_ds (e->pop, "target_node_id", H5T_STD_U64LE, n, 1);
+  e->ds[DS_TYPE] = nl_h5_create_ds (e->pop, "edge_type_id", H5T_STD_U32LE, n, 1);
+  e->ds[DS_GID] = nl_h5_create_ds (e->pop, "edge_group_id", H5T_STD_U16LE, n, 1);
+  e->ds[DS_GIDX] = nl_h5_create_ds (e->pop, "edge_group_index", H5T_STD_U64LE, n, 1);
+  e->ds[DS_W] = nl_h5_create_ds (e->grp, "syn_weight", H5T_IEEE_F32LE, n, 1);
+  e->ds[DS_D] = nl_h5_create_ds (e->grp, "delay", H5T_IEEE_F32LE, n, 1);
   if (e->has_secs)
     {
-      e->ds[DS_SEC] = create_ds (e->grp, "afferent_section_id", H5T_STD_I32LE, n, 1);
-      e->ds[DS_POS] = create_ds (e->grp, "afferent_section_pos", H5T_IEEE_F32LE, n, 1);
+      e->ds[DS_SEC] = nl_h5_create_ds (e->grp, "afferent_section_id", H5T_STD_I32LE, n, 1);
+      e->ds[DS_POS] = nl_h5_create_ds (e->grp, "afferent_section_pos", H5T_IEEE_F32LE, n, 1);
     }
   for (guint i = 0; i < (e->has_secs ? 9u : 7u); i++)
     if (e->ds[i] < 0)
       {
-        hfail (error, e->h5name, "the edge datasets");
+        nl_h5_fail (error, e->h5name, "the edge datasets");
         goto fail;
       }
-  if (string_attr (e->ds[DS_SRC], "node_population", src->name) < 0
-      || string_attr (e->ds[DS_DST], "node_population", dst->name) < 0)
+  if (nl_h5_string_attr (e->ds[DS_SRC], "node_population", src->name) < 0
+      || nl_h5_string_attr (e->ds[DS_DST], "node_population", dst->name) < 0)
     {
-      hfail (error, e->h5name, "the node_population attributes");
+      nl_h5_fail (error, e->h5name, "the node_population attributes");
       goto fail;
     }
   guint b = (guint) MIN (n, CHUNK_EDGES);
@@ -695,17 +363,17 @@ edge_flush (Ctx *ctx, EdgeOut *e)
     return !e->failed;
   for (guint i = 0; i < n; i++)
     ctx->scratch[i] = at + i;
-  gboolean ok = write_slab (e->ds[DS_SRC], H5T_NATIVE_UINT64, at, n, 1, e->b_src)
-                && write_slab (e->ds[DS_DST], H5T_NATIVE_UINT64, at, n, 1, e->b_dst)
-                && write_slab (e->ds[DS_TYPE], H5T_NATIVE_UINT32, at, n, 1, e->b_type)
-                && write_slab (e->ds[DS_GID], H5T_NATIVE_UINT16, at, n, 1, ctx->zeros)
-                && write_slab (e->ds[DS_GIDX], H5T_NATIVE_UINT64, at, n, 1, ctx->scratch)
-                && write_slab (e->ds[DS_W], H5T_NATIVE_FLOAT, at, n, 1, e->b_w)
-                && write_slab (e->ds[DS_D], H5T_NATIVE_FLOAT, at, n, 1, e->b_d)
-                && (!e->has_secs || (write_slab (e->ds[DS_SEC], H5T_NATIVE_INT32, at, n, 1, e->b_sec)
-                                     && write_slab (e->ds[DS_POS], H5T_NATIVE_FLOAT, at, n, 1, e->b_pos)));
+  gboolean ok = nl_h5_write_slab (e->ds[DS_SRC], H5T_NATIVE_UINT64, at, n, 1, e->b_src)
+                && nl_h5_write_slab (e->ds[DS_DST], H5T_NATIVE_UINT64, at, n, 1, e->b_dst)
+                && nl_h5_write_slab (e->ds[DS_TYPE], H5T_NATIVE_UINT32, at, n, 1, e->b_type)
+                && nl_h5_write_slab (e->ds[DS_GID], H5T_NATIVE_UINT16, at, n, 1, ctx->zeros)
+                && nl_h5_write_slab (e->ds[DS_GIDX], H5T_NATIVE_UINT64, at, n, 1, ctx->scratch)
+                && nl_h5_write_slab (e->ds[DS_W], H5T_NATIVE_FLOAT, at, n, 1, e->b_w)
+                && nl_h5_write_slab (e->ds[DS_D], H5T_NATIVE_FLOAT, at, n, 1, e->b_d)
+                && (!e->has_secs || (nl_h5_write_slab (e->ds[DS_SEC], H5T_NATIVE_INT32, at, n, 1, e->b_sec)
+                                     && nl_h5_write_slab (e->ds[DS_POS], H5T_NATIVE_FLOAT, at, n, 1, e->b_pos)));
   e->n_buf = 0;
-  e->failed = !ok || guard_errno;
+  e->failed = !ok || nl_h5_write_failed ();
   return !e->failed;
 }
 
@@ -759,8 +427,8 @@ write_index (hid_t pop, const char *name, const guint64 *node_ranges, guint64 n_
     return FALSE;
   /* BMTK names it node_id_to_range, libsonata and the spec node_id_to_ranges: both, one
    * dataset. */
-  gboolean ok = write_whole (g, "node_id_to_range", H5T_STD_U64LE, H5T_NATIVE_UINT64, n_nodes, 2, node_ranges)
-                && write_whole (g, "range_to_edge_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, n_ranges, 2, edge_ranges)
+  gboolean ok = nl_h5_write_whole (g, "node_id_to_range", H5T_STD_U64LE, H5T_NATIVE_UINT64, n_nodes, 2, node_ranges)
+                && nl_h5_write_whole (g, "range_to_edge_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, n_ranges, 2, edge_ranges)
                 && H5Lcreate_hard (g, "node_id_to_range", g, "node_id_to_ranges", H5P_DEFAULT, H5P_DEFAULT) >= 0;
   return H5Gclose (g) >= 0 && ok;
 }
@@ -828,7 +496,7 @@ edge_close (Ctx *ctx, EdgeOut *e, GError **error)
   e->grp = e->pop = -1;
   hid_t file = e->file;
   e->file = -1;
-  if (!finish_h5 (file, ok, e->tmp, e->h5name, error))
+  if (!nl_h5_finish (file, ok, e->tmp, e->h5name, error))
     {
       edge_free (e);
       return FALSE;
@@ -858,7 +526,7 @@ edge_close (Ctx *ctx, EdgeOut *e, GError **error)
     }
   g_ptr_array_add (ctx->edge_stems, g_strdup (e->name));
   edge_free (e);
-  return write_text (&ctx->set, csvname, csv, error);
+  return nl_file_set_write_text (&ctx->set, csvname, csv, error);
 }
 
 static int
@@ -912,7 +580,7 @@ write_cell_edges (Ctx *ctx, NodePop *pops, guint n_pops, const guint64 *count, G
               g_qsort_with_data (b->data, b->len, sizeof (NlConn), compare_pre, NULL);
               ok = edge_add_target (ctx, out[p], t, (const NlConn *) b->data, b->len);
               if (!ok)
-                hfail (error, out[p]->h5name, "the edges");
+                nl_h5_fail (error, out[p]->h5name, "the edges");
             }
         }
       for (guint p = 0; p < n_pops; p++)
@@ -993,7 +661,7 @@ write_stim_edges (Ctx *ctx, NodePop *pops, guint n_cell_pops, NodePop *spops,
             }
           if (!edge_add_target (ctx, e, se[i].target - first, (const NlConn *) buf->data, buf->len))
             {
-              hfail (error, e->h5name, "the edges");
+              nl_h5_fail (error, e->h5name, "the edges");
               edge_free (e);
               return FALSE;
             }
@@ -1082,7 +750,7 @@ write_syn_models (Ctx *ctx, GError **error)
       g_autoptr(GString) str = g_string_new (text);
       g_autofree char *file = g_build_filename ("synaptic_models", ctx->syn_files[s], NULL);
       g_string_append_c (str, '\n');
-      if (!write_text (&ctx->set, file, str, error))
+      if (!nl_file_set_write_text (&ctx->set, file, str, error))
         return FALSE;
     }
   return TRUE;
@@ -1142,7 +810,7 @@ write_config (Ctx *ctx, NodePop *pops, guint n_pops, GError **error)
   g_autofree char *text = nl_json_to_string (root, 2, NULL);
   g_autoptr(GString) s = g_string_new (text);
   g_string_append_c (s, '\n');
-  return write_text (&ctx->set, "circuit_config.json", s, error);
+  return nl_file_set_write_text (&ctx->set, "circuit_config.json", s, error);
 }
 
 gboolean
@@ -1173,8 +841,7 @@ nl_sonata_write_network (NlSpec      *spec,
     }
   ctx.spec = spec;
   ctx.net = net;
-  ctx.set.dir = g_strdup (dir);
-  ctx.set.files = g_array_new (FALSE, FALSE, sizeof (OutFile));
+  nl_file_set_init (&ctx.set, dir);
   ctx.taken_edges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ctx.edge_stems = g_ptr_array_new_with_free_func (g_free);
   ctx.scratch = g_new (guint64, CHUNK_EDGES);
@@ -1259,9 +926,9 @@ nl_sonata_write_network (NlSpec      *spec,
     if (!write_config (&ctx, all, n_pops + spops->len, error))
       goto out;
   }
-  ok = fileset_commit (&ctx.set, error);
+  ok = nl_file_set_commit (&ctx.set, error);
 out:
-  fileset_clear (&ctx.set);
+  nl_file_set_clear (&ctx.set);
   for (guint p = 0; p < n_pops; p++)
     {
       g_free (pops[p].name);

@@ -3,6 +3,7 @@
 #include <nl-build.h>
 #include <nl-json.h>
 #include <nl-netpyne-net.h>
+#include <nl-sonata-net.h>
 #include <nl-spec.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -36,10 +37,12 @@ nl_cmd_build (int argc, char **argv)
   gboolean json = FALSE;
   int threads = 0;
   g_autofree char *save = NULL;
+  g_autofree char *sonata = NULL;
   g_auto(GStrv) files = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the counts as JSON on standard output", NULL },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Write the network in NetPyNE's saved layout (.json or .json.gz)", "FILE" },
+    { "sonata", 0, 0, G_OPTION_ARG_FILENAME, &sonata, "Write the network as a SONATA circuit (nodes, edges, circuit_config.json) into DIR", "DIR" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads to build with (default: all cores; the network is the same for any number)", "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "MODEL…" },
     { NULL }
@@ -84,6 +87,11 @@ nl_cmd_build (int argc, char **argv)
   g_autofree guint64 *conns_in = nl_cli_conns_in (net);
 
   if (save && !nl_netpyne_write_net (spec, net, save, &error))
+    {
+      fprintf (stderr, "netloom build: %s\n", error->message);
+      return NL_EXIT_RUNTIME;
+    }
+  if (sonata && !nl_sonata_write_network (spec, net, sonata, &error))
     {
       fprintf (stderr, "netloom build: %s\n", error->message);
       return NL_EXIT_RUNTIME;

@@ -531,12 +531,19 @@ typedef struct {
   gboolean any_pt3d;
 } Placement;
 
+/* NetPyNE's placement. A cell without pt3d: NEURON's define_shape() layout with x and y
+ * swapped, z set to the cell's, moved to (x, −y) (CompartCell.updateShape). A cell with pt3d
+ * sections: moved by (x, −y, z) (pt3dRelativeToCellLocation, invertedYCoord). In a cell that
+ * mixes both, NetPyNE itself pulls the cell apart (updateShape swaps the define_shape()
+ * sections after NEURON attached them to the pt3d ones, and define_shape() moves pt3d
+ * children onto a root it laid out at the origin); here such a cell keeps NEURON's own
+ * connected layout, moved like its pt3d sections. */
 static void
 place (const Placement *pl, const Sec *s, const double in[3], double out[3])
 {
   if (!pl->netpyne)
     memcpy (out, in, 3 * sizeof (double));
-  else if (s->own_pt3d)
+  else if (pl->any_pt3d)
     {
       out[0] = in[0] + pl->ox;
       out[1] = in[1] + pl->oy;
@@ -544,11 +551,8 @@ place (const Placement *pl, const Sec *s, const double in[3], double out[3])
     }
   else
     {
-      /* NetPyNE's updateShape: [y3d, x3d, 0] moved to (x, −y, z), where NEURON laid the
-       * section out next to pt3d sections already at their place */
-      double X = in[0] + (pl->any_pt3d ? pl->ox : 0), Y = in[1] + (pl->any_pt3d ? pl->oy : 0);
-      out[0] = pl->cx + Y;
-      out[1] = pl->cy + X;
+      out[0] = pl->cx + in[1];
+      out[1] = pl->cy + in[0];
       out[2] = pl->cz;
     }
 }

@@ -11,10 +11,12 @@
  * its diameter the mean diameter over that arc (as NEURON computes a segment's diam).
  *
  * A network's cells are placed as NetPyNE places them (CompartCell._setGeometryParams and
- * updateShape, as sim/nl-run-lfp.c does for the LFP): sections with pt3d moved by the cell's
- * (x, −y, z) (pt3dRelativeToCellLocation and invertedYCoord), the define_shape() ones with x
- * and y swapped, z set to the cell's and moved to (x, −y). GTK-free; a figure or panel draws
- * from here.
+ * updateShape, as sim/nl-run-lfp.c does for the LFP): a cell with pt3d moved by its
+ * (x, −y, z) (pt3dRelativeToCellLocation and invertedYCoord), a cell without with x and y
+ * swapped, z set to the cell's and moved to (x, −y). A cell mixing sections with and without
+ * pt3d, which NetPyNE draws pulled apart, keeps NEURON's connected layout moved like its pt3d
+ * sections (here unlike NetPyNE and nl-run-lfp.c). GTK-free; a figure or panel draws from
+ * here.
  */
 #pragma once
 

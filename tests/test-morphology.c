@@ -268,9 +268,13 @@ test_network_pt3d (void)
 {
   g_autoptr(NlSpec) spec = load (
     "{\"netParams\": {"
-    " \"popParams\": {\"S\": {\"cellType\": \"P\", \"cellsList\": [{\"x\": 10, \"y\": 20, \"z\": 30}]}},"
     " \"cellParams\": {\"P\": {\"conds\": {\"cellType\": \"P\"}, \"secs\": {"
-    "   \"soma\": {\"geom\": {\"nseg\": 1, \"pt3d\": [[0, 0, 0, 10], [0, 10, 0, 10]]}}}}}},"
+    "   \"soma\": {\"geom\": {\"nseg\": 1, \"pt3d\": [[0, 0, 0, 10], [0, 10, 0, 10]]}}}},"
+    "  \"M\": {\"conds\": {\"cellType\": \"M\"}, \"secs\": {"
+    "   \"soma\": {\"geom\": {\"L\": 20, \"diam\": 20}},"
+    "   \"dend\": {\"geom\": {\"nseg\": 2, \"pt3d\": [[0, 0, 0, 2], [0, 200, 0, 2]]}, \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1, \"childX\": 0}}}}},"
+    " \"popParams\": {\"S\": {\"cellType\": \"P\", \"cellsList\": [{\"x\": 10, \"y\": 20, \"z\": 30}]},"
+    "   \"T\": {\"cellType\": \"M\", \"cellsList\": [{\"x\": 500, \"y\": 100, \"z\": 5}]}}},"
     " \"simConfig\": {\"duration\": 10}}");
   g_autoptr(GError) error = NULL;
   g_autoptr(NlNetwork) net = nl_build_network (spec, NULL, NULL, &error);
@@ -283,6 +287,17 @@ test_network_pt3d (void)
     {
       g_assert_cmpfloat_with_epsilon (s->start[k], a[k], 1e-9);
       g_assert_cmpfloat_with_epsilon (s->end[k], b[k], 1e-9);
+    }
+  /* a mixed cell stays connected: soma along x from (500, −100, 5), the dendrite from its end
+   * up y, as NEURON lays it out */
+  g_assert_cmpuint (nl_morphology_get_n_segments (m), ==, 4);
+  const NlMorphSegment *soma = nl_morphology_get_segment (m, 1), *d1 = nl_morphology_get_segment (m, 3);
+  const double s0[3] = { 500, -100, 5 }, s1[3] = { 520, -100, 5 }, e1[3] = { 520, 100, 5 };
+  for (int k = 0; k < 3; k++)
+    {
+      g_assert_cmpfloat_with_epsilon (soma->start[k], s0[k], 1e-9);
+      g_assert_cmpfloat_with_epsilon (soma->end[k], s1[k], 1e-5);
+      g_assert_cmpfloat_with_epsilon (d1->end[k], e1[k], 1e-5);
     }
 }
 

@@ -60,25 +60,36 @@ draw_shape (NlAxes *axes, cairo_t *cr, gpointer user_data)
 {
   ShapeData *d = user_data;
   double px_per_um = fabs (nl_axes_x_to_px (axes, 1) - nl_axes_x_to_px (axes, 0));
-  double ax, ay, aw, ah, x0, x1, y0, y1;
+  double ax, ay, aw, ah, lx0, lx1, ly0, ly1;
 
   cairo_save (cr);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  /* flat ends: a soma L long looks L long, as in the GL view */
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
   for (gsize i = 0; i < d->n; i++)
     {
       const Seg *s = &d->segs[i];
-      cairo_set_line_width (cr, MAX (1.0, s->diam * d->diam_scale * px_per_um));
+      double wpx = MAX (1.0, s->diam * d->diam_scale * px_per_um);
+      double x0 = nl_axes_x_to_px (axes, s->u0), y0 = nl_axes_y_to_px (axes, s->v0);
+      double x1 = nl_axes_x_to_px (axes, s->u1), y1 = nl_axes_y_to_px (axes, s->v1);
       cairo_set_source_rgb (cr, s->color.r, s->color.g, s->color.b);
-      cairo_move_to (cr, nl_axes_x_to_px (axes, s->u0), nl_axes_y_to_px (axes, s->v0));
-      cairo_line_to (cr, nl_axes_x_to_px (axes, s->u1), nl_axes_y_to_px (axes, s->v1));
+      if (hypot (x1 - x0, y1 - y0) < 0.5)
+        {
+          /* seen end-on: a disc of its diameter */
+          cairo_arc (cr, x0, y0, wpx / 2, 0, 2 * G_PI);
+          cairo_fill (cr);
+          continue;
+        }
+      cairo_set_line_width (cr, wpx);
+      cairo_move_to (cr, x0, y0);
+      cairo_line_to (cr, x1, y1);
       cairo_stroke (cr);
     }
   cairo_restore (cr);
 
   /* scale bar, bottom right inside the plot area */
   nl_axes_get_plot_area (axes, &ax, &ay, &aw, &ah);
-  nl_axes_get_limits (axes, &x0, &x1, &y0, &y1);
-  double len = nice_length (fabs (x1 - x0)), len_px = len * px_per_um;
+  nl_axes_get_limits (axes, &lx0, &lx1, &ly0, &ly1);
+  double len = nice_length (fabs (lx1 - lx0)), len_px = len * px_per_um;
   double pt = nl_axes_get_dpi (axes) / 72.0, margin = 8 * pt;
   double bx1 = ax + aw - margin, bx0 = bx1 - len_px, by = ay + ah - margin;
   g_autofree char *label = len >= 1000 ? g_strdup_printf ("%g mm", len / 1000)

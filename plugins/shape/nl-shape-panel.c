@@ -300,8 +300,10 @@ push_quad (GArray *v, const double a[2], const double b[2], double z, double hw,
   double dx = b[0] - a[0], dy = b[1] - a[1], len = hypot (dx, dy);
   double ux = len > 1e-9 ? dx / len : 1, uy = len > 1e-9 ? dy / len : 0;
   double nx = -uy * hw, ny = ux * hw;
-  /* square caps: each end reaches half a width further, so joints have no gaps */
-  double p0x = a[0] - ux * hw, p0y = a[1] - uy * hw, p1x = b[0] + ux * hw, p1y = b[1] + uy * hw;
+  /* flat ends at the segment's ends: a soma L long looks L long (caps would add its diameter);
+   * a segment seen end-on still shows as a square of its diameter */
+  double ext = len > 1e-9 ? 0 : hw;
+  double p0x = a[0] - ux * ext, p0y = a[1] - uy * ext, p1x = b[0] + ux * ext, p1y = b[1] + uy * ext;
   double corners[4][2] = { { p0x + nx, p0y + ny }, { p0x - nx, p0y - ny }, { p1x - nx, p1y - ny }, { p1x + nx, p1y + ny } };
   static const int order[6] = { 0, 1, 2, 0, 2, 3 };
   for (int k = 0; k < 6; k++)

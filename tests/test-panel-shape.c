@@ -110,7 +110,7 @@ test_shape_panel (void)
   Silhouette a = silhouette (area, "shape-xy.png");
   g_assert_cmpuint (a.n, >, 500);
   g_assert_cmpfloat (a.ymax - a.ymin, <, 0.25 * (a.xmax - a.xmin));
-  nl_ui_render (panel, "shape-panel.png");
+  g_object_unref (nl_ui_render (panel, "shape-panel.png"));
 
   /* tilted by 90°: z shows downwards, the dendrite is a diagonal going right and down */
   g_action_group_activate_action (g, "rotate", g_variant_new ("(dd)", 0.0, 90.0));
@@ -166,7 +166,7 @@ test_shape_panel (void)
     g_assert_cmpuint (yellow, >, 20);
     g_assert_cmpfloat (yx / yellow, >, a.xmin + 0.8 * (a.xmax - a.xmin));
   }
-  nl_ui_render (panel, "shape-panel-synapses.png");
+  g_object_unref (nl_ui_render (panel, "shape-panel-synapses.png"));
 
   /* one cell; a gid that is not there is an error and changes nothing */
   g_action_group_change_action_state (g, "cell", g_variant_new_string ("0"));

@@ -201,6 +201,39 @@ test_bad_options (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+/* `netloom plot shape`: a model's cells to PNG at the view asked for; bad options are
+ * invalid input. */
+static void
+test_cli (void)
+{
+  static const char model[] =
+    "{\"netParams\": {\"popParams\": {\"P\": {\"cellType\": \"T\", \"cellsList\": [{\"x\": 0, \"y\": 0, \"z\": 0}]}},"
+    " \"cellParams\": {\"T\": {\"conds\": {\"cellType\": \"T\"}, \"secs\": {"
+    "  \"soma\": {\"geom\": {\"L\": 100, \"diam\": 10}},"
+    "  \"dend\": {\"geom\": {\"L\": 100, \"diam\": 10}, \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1, \"childX\": 0}}}}}},"
+    " \"simConfig\": {\"duration\": 10}}";
+  g_autofree char *path = g_build_filename (nl_test_tmpdir (), "cli-shape.json", NULL);
+  g_autofree char *png = g_build_filename (nl_test_tmpdir (), "cli-shape.png", NULL);
+  g_assert_true (g_file_set_contents (path, model, -1, NULL));
+  const char *argv[] = { "plot", "shape", path, "-o", png, "--size", "400x300", "--azimuth", "30",
+                         "--elevation", "10", "--color-by", "synapses", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = nl_test_run_cli (argv, &out, &err);
+  if (status != 0)
+    g_error ("netloom plot shape: %d, %s", status, err);
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, 400);
+  g_assert_cmpint (cairo_image_surface_get_height (s), ==, 300);
+  cairo_surface_destroy (s);
+
+  const char *bad[] = { "plot", "shape", path, "-o", png, "--color-by", "voltage", NULL };
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (nl_test_run_cli (bad, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "--color-by"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -208,5 +241,6 @@ main (int argc, char **argv)
   g_test_add_func ("/shape-figure/line", test_line_and_colours);
   g_test_add_func ("/shape-figure/projection", test_projection);
   g_test_add_func ("/shape-figure/bad-options", test_bad_options);
+  g_test_add_func ("/shape-figure/cli", test_cli);
   return g_test_run ();
 }

@@ -51,6 +51,7 @@ struct _NlShapePanel {
 
   GLuint              program, vao, vbo;
   gboolean            gl_ok;
+  char               *gl_error;   /* why the view cannot draw, kept over recomputations */
 };
 
 static void nl_shape_panel_iface_init (NlPanelInterface *iface);
@@ -189,7 +190,7 @@ compute_done (GObject *source, GAsyncResult *result, gpointer user_data)
   shape_data_free (self->data);
   self->data = d;
   set_state (self, "computing", g_variant_new_boolean (FALSE));
-  set_state (self, "error", g_variant_new_string (error ? error->message : ""));
+  set_state (self, "error", g_variant_new_string (error ? error->message : self->gl_error ? self->gl_error : ""));
   update_legend (self);
   gtk_gl_area_queue_render (self->area);
   gtk_widget_queue_draw (self->scale_bar);
@@ -253,7 +254,14 @@ area_realize (GtkGLArea *area, NlShapePanel *self)
   gboolean es;
   gtk_gl_area_make_current (area);
   if (gtk_gl_area_get_error (area))
-    return;
+    {
+      g_autofree char *msg = g_strdup_printf (_("OpenGL is not available: %s (Export still draws the cells)"),
+                                              gtk_gl_area_get_error (area)->message);
+      set_state (self, "error", g_variant_new_string (msg));
+      g_free (self->gl_error);
+      self->gl_error = g_steal_pointer (&msg);
+      return;
+    }
   es = gdk_gl_context_get_use_es (gtk_gl_area_get_context (area));
   const char *head = es ? "#version 300 es\nprecision mediump float;\n" : "#version 150\n";
   g_autofree char *vs = g_strconcat (head, "in vec3 pos;\nin vec3 col;\nout vec3 vcol;\n"
@@ -263,7 +271,11 @@ area_realize (GtkGLArea *area, NlShapePanel *self)
   GLuint v = compile (GL_VERTEX_SHADER, vs, &error), f = v ? compile (GL_FRAGMENT_SHADER, fs, &error) : 0;
   if (!v || !f)
     {
-      g_warning ("shape panel: %s", error->message);
+      if (v)
+        glDeleteShader (v);
+      set_state (self, "error", g_variant_new_string (error->message));
+      g_free (self->gl_error);
+      self->gl_error = g_strdup (error->message);
       return;
     }
   self->program = glCreateProgram ();
@@ -591,6 +603,7 @@ nl_shape_panel_finalize (GObject *object)
   NlShapePanel *self = NL_SHAPE_PANEL (object);
   g_free (self->cell);
   g_free (self->color_by);
+  g_free (self->gl_error);
   G_OBJECT_CLASS (nl_shape_panel_parent_class)->finalize (object);
 }
 

@@ -19,6 +19,7 @@
 #include <nl-nte-figure.h>
 #include <nl-psd-figure.h>
 #include <nl-raster-figure.h>
+#include <nl-shape-figure.h>
 #include <nl-spectrogram-figure.h>
 #include <nl-spikehist-figure.h>
 #include <nl-spikestats-figure.h>
@@ -32,6 +33,8 @@ typedef struct {
   guint         width, height;
   char         *statistic;
   char         *projection;
+  double        azimuth, elevation;  /* shape: the viewing direction (degrees) */
+  char         *color_by;            /* shape: population or synapses */
   GPtrArray    *pops;          /* --include's populations, NULL-terminated */
   GArray       *gids;          /* --include's gids */
   NlResults    *results;       /* given in memory (run's simConfig.analysis) instead of INPUT */
@@ -600,6 +603,35 @@ plot_net2d (Plot *p, GError **error)
   return nl_net2d_figure_new (net, &o, error);
 }
 
+/* Cell morphologies of a model's network (--include chooses cells or populations). */
+static NlFigure *
+plot_shape (Plot *p, GError **error)
+{
+  char *files[] = { (char *) p->a.input, NULL };
+  NlBuildOptions bopt = { 0 };
+  g_autoptr(NlSpec) spec = NULL;
+  NlShapeOptions o = { 0 };
+  int status;
+
+  if (p->color_by && !g_str_equal (p->color_by, "population") && !g_str_equal (p->color_by, "synapses"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--color-by: expected population or synapses, got '%s'", p->color_by);
+      return NULL;
+    }
+  g_autoptr(NlNetwork) net = nl_cli_build_model (files, 1, &bopt, "plot", &spec, &status);
+  if (!net)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: not a model that builds (see above)", p->a.input);
+      return NULL;
+    }
+  base_options (p, &o.base);
+  o.azimuth = p->azimuth;
+  o.elevation = p->elevation;
+  o.color_by = p->color_by && g_str_equal (p->color_by, "synapses") ? NL_SHAPE_COLOR_SYNAPSES : NL_SHAPE_COLOR_POPULATION;
+  return nl_shape_figure_new_for_network (spec, net, &o, error);
+}
+
 static const struct {
   const char *name;
   PlotFunc    func;
@@ -618,6 +650,7 @@ static const struct {
   { "nte", plot_nte, "normalised transfer entropy between every pair of populations" },
   { "conn", plot_conn, "connectivity matrix as a heat map (--feature, --group-by)" },
   { "net2d", plot_net2d, "cell positions and connections (--projection xy|xz|zy)" },
+  { "shape", plot_shape, "cell morphologies (--azimuth, --elevation, --color-by population|synapses)" },
 };
 
 static gboolean
@@ -651,13 +684,16 @@ nl_cmd_plot (int argc, char **argv)
     { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Figure size in pixels at 100 dpi (default 900x600)", "WxH" },
     { "statistic", 0, 0, G_OPTION_ARG_STRING, &p.statistic, "spikestats: rate (default), isicv or sync", "S" },
     { "projection", 0, 0, G_OPTION_ARG_STRING, &p.projection, "net2d: xy (default), xz or zy", "P" },
+    { "azimuth", 0, 0, G_OPTION_ARG_DOUBLE, &p.azimuth, "shape: turn the view about the y axis (degrees, default 0)", "DEG" },
+    { "elevation", 0, 0, G_OPTION_ARG_DOUBLE, &p.elevation, "shape: then tilt it about the horizontal (degrees, default 0)", "DEG" },
+    { "color-by", 0, 0, G_OPTION_ARG_STRING, &p.color_by, "shape: population (default) or synapses (per segment)", "C" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("KIND INPUT -o FILE — draw a figure");
   g_autoptr(GString) summary = g_string_new (
     "Draws the figure of a workbench panel without a display, as PNG, SVG or PDF (by the\n"
-    "extension of -o; written atomically). INPUT as for `netloom analyze`; conn and net2d take a\n"
+    "extension of -o; written atomically). INPUT as for `netloom analyze`; conn, net2d and shape take a\n"
     "model. Exit status: 0 written, 1 invalid input, 2 usage, 3 write failure.\n\n");
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
@@ -737,6 +773,7 @@ nl_cmd_plot (int argc, char **argv)
   g_array_unref (p.gids);
   g_free (p.statistic);
   g_free (p.projection);
+  g_free (p.color_by);
   nl_analyze_args_clear (&p.a);
   return status;
 }

@@ -23,24 +23,42 @@ typedef struct {
   const char *filename;   /* the target, for messages */
   GError    **error;
   gboolean    failed;
+  char       *why;        /* libhdf5's reason, taken right after the call that failed (any
+                             later API call clears its error stack) */
+  int         code;
 } W;
+
+static void
+w_capture (W *w)
+{
+  g_autofree char *desc = NULL;
+  const char *e;
+
+  if (w->why)
+    return;
+  desc = nl_h5_take_error ();
+  if (!desc)
+    return;
+  /* libhdf5's POSIX driver says "… errno = 28, error message = 'No space left on device', …". */
+  w->code = (e = strstr (desc, "errno = ")) ? g_io_error_from_errno (atoi (e + 8)) : G_IO_ERROR_FAILED;
+  if ((e = strstr (desc, "error message = '")))
+    {
+      const char *end = strchr (e + 17, '\'');
+      w->why = g_strndup (e + 17, end ? (gsize) (end - e - 17) : strlen (e + 17));
+    }
+  else
+    w->why = g_steal_pointer (&desc);
+}
 
 static gboolean
 w_fail (W *w, const char *path)
 {
-  g_autofree char *why = NULL;
-  int code = G_IO_ERROR_FAILED;
-
   if (w->failed)
     return FALSE;
   w->failed = TRUE;
-  why = nl_h5_take_error ();
-  /* libhdf5's POSIX driver reports "errno = 28, error message = …". */
-  const char *e = why ? strstr (why, "errno = ") : NULL;
-  if (e)
-    code = g_io_error_from_errno (atoi (e + 8));
-  g_set_error (w->error, G_IO_ERROR, code, "%s: cannot write %s%s%s", w->filename, path,
-               why ? ": " : "", why ? why : "");
+  w_capture (w);
+  g_set_error (w->error, G_IO_ERROR, w->why ? w->code : G_IO_ERROR_FAILED, "%s: cannot write %s%s%s",
+               w->filename, path, w->why ? ": " : "", w->why ? w->why : "");
   return FALSE;
 }
 
@@ -62,6 +80,8 @@ w_attr (W *w, hid_t obj, const char *path, const char *name, hid_t file_type, hi
   hid_t a = H5Acreate2 (obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT);
   herr_t st = a >= 0 ? H5Awrite (a, mem_type, value) : -1;
 
+  if (st < 0)
+    w_capture (w);
   if (a >= 0)
     H5Aclose (a);
   H5Sclose (sp);
@@ -104,6 +124,8 @@ w_group (W *w, hid_t loc, const char *path, const char *name, gboolean track_ord
   if (track_order)
     H5Pset_link_creation_order (gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
   g = H5Gcreate2 (loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  if (g < 0)
+    w_capture (w);
   H5Pclose (gcpl);
   if (g < 0)
     w_fail (w, path);
@@ -140,6 +162,8 @@ w_create (W *w, hid_t loc, const char *path, const char *name, hid_t file_type, 
         }
     }
   ds = H5Dcreate2 (loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  if (ds < 0)
+    w_capture (w);
   H5Pclose (dcpl);
   H5Sclose (space);
   if (ds < 0)
@@ -164,6 +188,8 @@ w_block (W *w, hid_t ds, const char *path, int rank, const hsize_t *start, const
   herr_t st = H5Sselect_hyperslab (fspace, H5S_SELECT_SET, start, NULL, count, NULL);
   if (st >= 0)
     st = H5Dwrite (ds, mem_type, mspace, fspace, H5P_DEFAULT, data);
+  if (st < 0)
+    w_capture (w);
   H5Sclose (mspace);
   H5Sclose (fspace);
   return st >= 0 || w_fail (w, path);
@@ -184,6 +210,8 @@ w_array (W *w, hid_t loc, const char *path, const char *name, hid_t file_type, h
     empty |= dims[i] == 0;
   if (!empty)
     st = H5Dwrite (ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+  if (st < 0)
+    w_capture (w);
   H5Dclose (ds);
   return st >= 0 || w_fail (w, path);
 }
@@ -221,9 +249,13 @@ w_text (W *w, hid_t loc, const char *path, const char *name, const char *text, g
   hid_t t = str_type (len), sp = H5Screate (H5S_SCALAR), ds;
   herr_t st = -1;
   ds = H5Dcreate2 (loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (ds < 0)
+    w_capture (w);
   if (ds >= 0)
     {
       st = H5Dwrite (ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, len ? text : "");
+      if (st < 0)
+        w_capture (w);
       if (st >= 0 && !w_attr_str (w, ds, path, "content_type", "application/json"))
         st = -1;
       H5Dclose (ds);
@@ -452,6 +484,8 @@ write_trace (W *w, hid_t traces, NlResults *r, guint k, hid_t *time_ds)
           *time_ds = w_create (w, grp, tpath, "t", H5T_IEEE_F64LE, 1, (hsize_t[]) { n_t }, FALSE, "ms");
           ok = *time_ds >= 0
                && H5Dwrite (*time_ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) >= 0;
+          if (!ok)
+            w_capture (w);
           if (!ok)
             w_fail (w, tpath);
           if (ok && uniform_time (t, n_t, &t0, &dt))
@@ -900,7 +934,7 @@ nl_h5_write (const char  *filename,
              NlNetwork   *net,
              GError     **error)
 {
-  W w = { filename, error, FALSE };
+  W w = { filename, error, FALSE, NULL, 0 };
   g_autofree char *dir = NULL, *base = NULL, *tmp = NULL;
   hid_t fapl, file;
   GStatBuf st;
@@ -964,6 +998,7 @@ nl_h5_write (const char  *filename,
                    filename, tmp, g_strerror (e));
       w.failed = TRUE;
     }
+  g_free (w.why);
   if (w.failed)
     {
       g_unlink (tmp);

@@ -927,6 +927,49 @@ fsync_dir (const char *filename)
   return TRUE;
 }
 
+/* Writes all of `buf` to `fd`. */
+static gboolean
+write_all (int fd, const guint8 *buf, gsize len, int *err)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, buf, MIN (len, (gsize) 1 << 30));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          *err = n < 0 ? errno : ENOSPC;
+          return FALSE;
+        }
+      buf += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* The bytes the results put in the file, roughly: the in-memory file grows in steps of a
+ * fraction of it. */
+static guint64
+estimate_size (NlResults *r, NlNetwork *net)
+{
+  guint64 bytes = nl_results_get_n_spikes (r) * 16 + 4 * (guint64) nl_results_get_n_cells (r), ns = 0;
+  guint ne = 0;
+  double dt;
+  for (guint k = 0; k < nl_results_get_n_traces (r); k++)
+    for (guint c = 0; c < nl_results_get_trace_n_cells (r, k); c++)
+      {
+        guint64 n;
+        nl_results_get_trace_values (r, k, c, NULL, &n);
+        bytes += 8 * n;
+      }
+  nl_results_get_lfp (r, &ns, &ne, &dt);
+  bytes += 8 * ns * ne * (1 + nl_results_get_n_lfp_parts (r));
+  if (net)
+    bytes += 26 * (nl_network_get_n_conns (net) + nl_network_get_n_stim_conns (net))
+             + 56 * (guint64) nl_network_get_n_cells (net);
+  return bytes;
+}
+
 gboolean
 nl_h5_write (const char  *filename,
              NlResults   *r,
@@ -936,16 +979,59 @@ nl_h5_write (const char  *filename,
 {
   W w = { filename, error, FALSE, NULL, 0 };
   g_autofree char *dir = NULL, *base = NULL, *tmp = NULL;
+  g_autofree guint8 *image = NULL;
+  gssize image_size = 0;
   hid_t fapl, file;
   GStatBuf st;
-  int fd;
+  int fd, err = 0;
 
   g_return_val_if_fail (filename != NULL && r != NULL, FALSE);
   nl_h5_init ();
   if (!check_results (filename, r, error))
     return FALSE;
 
-  /* A temporary file beside the target: the rename at the end is atomic. */
+  /* The file is made in memory (libhdf5's core driver), then written out by us. libhdf5
+   * 1.10 cannot recover from a failed write to disk (a file whose close failed stays
+   * half-closed and crashes the process at exit), so it never touches the disk; memory
+   * copies are cheap next to the disk, and the write below is one large write(). */
+  fapl = H5Pcreate (H5P_FILE_ACCESS);
+  H5Pset_fapl_core (fapl, CLAMP (estimate_size (r, net) / 4, 1u << 20, 256u << 20), FALSE);
+  /* The earliest file format (superblock 0): libhdf5 1.10's file image of a version-2
+   * superblock has a wrong checksum. STRONG: closing the file closes whatever an error path
+   * left open. */
+  H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG);
+  file = H5Fcreate (filename, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose (fapl);
+  if (file < 0)
+    {
+      w_fail (&w, "the file (in memory)");
+      g_free (w.why);
+      return FALSE;
+    }
+  if (write_meta (&w, file, r)
+      && (!spec || write_spec (&w, file, spec))
+      && write_pops (&w, file, r)
+      && write_spikes (&w, file, r)
+      && write_traces (&w, file, r)
+      && write_lfp (&w, file, r)
+      && (!net || write_network (&w, file, net)))
+    {
+      if (H5Fflush (file, H5F_SCOPE_LOCAL) < 0 || (image_size = H5Fget_file_image (file, NULL, 0)) <= 0)
+        w_fail (&w, "the file (in memory)");
+      else
+        {
+          image = g_try_malloc (image_size);
+          if (!image || H5Fget_file_image (file, image, image_size) != image_size)
+            w_fail (&w, "the file (out of memory)");
+        }
+    }
+  H5Fclose (file);
+  g_free (w.why);
+  if (w.failed)
+    return FALSE;
+
+  /* A temporary file beside the target, on disk before the rename (a crash never leaves a
+   * partial file under the name), renamed atomically. */
   dir = g_path_get_dirname (filename);
   base = g_path_get_basename (filename);
   tmp = g_strdup_printf ("%s/.%s.tmp-XXXXXX", dir, base);
@@ -958,50 +1044,22 @@ nl_h5_write (const char  *filename,
       return FALSE;
     }
   fchmod (fd, g_stat (filename, &st) == 0 ? (st.st_mode & 07777) : 0644);
-
-  fapl = H5Pcreate (H5P_FILE_ACCESS);
-  /* HDF5 1.8 objects (creation-ordered links, large attributes); readable by any libhdf5
-   * since 1.8. STRONG: closing the file closes whatever an error path left open. */
-  H5Pset_libver_bounds (fapl, H5F_LIBVER_V18, H5F_LIBVER_V18);
-  H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG);
-  file = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose (fapl);
-  if (file < 0)
-    w_fail (&w, "the file");
-  else
+  if (!write_all (fd, image, image_size, &err) || fsync (fd) != 0)
     {
-      gboolean ok = write_meta (&w, file, r)
-                    && (!spec || write_spec (&w, file, spec))
-                    && write_pops (&w, file, r)
-                    && write_spikes (&w, file, r)
-                    && write_traces (&w, file, r)
-                    && write_lfp (&w, file, r)
-                    && (!net || write_network (&w, file, net));
-      if (ok && H5Fflush (file, H5F_SCOPE_GLOBAL) < 0)
-        w_fail (&w, "the file (flush)");
-      if (H5Fclose (file) < 0)
-        w_fail (&w, "the file (close)");
+      if (!err)
+        err = errno;
+      close (fd);
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "%s: cannot write the file: %s",
+                   filename, g_strerror (err));
+      return FALSE;
     }
-  /* On disk before the rename: a crash never leaves a partial file under the name. */
-  if (!w.failed && fsync (fd) != 0)
+  if (close (fd) != 0 || g_rename (tmp, filename) != 0)
     {
       int e = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot write the file: %s",
-                   filename, g_strerror (e));
-      w.failed = TRUE;
-    }
-  close (fd);
-  if (!w.failed && g_rename (tmp, filename) != 0)
-    {
-      int e = errno;
+      g_unlink (tmp);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot rename %s into place: %s",
                    filename, tmp, g_strerror (e));
-      w.failed = TRUE;
-    }
-  g_free (w.why);
-  if (w.failed)
-    {
-      g_unlink (tmp);
       return FALSE;
     }
   fsync_dir (filename);

@@ -14,6 +14,17 @@ void  nl_h5_init             (void);
  * clears the stack. */
 char *nl_h5_take_error       (void);
 
+/* nl_h5_write, choosing how: `in_memory` builds the file in memory and writes it out in one
+ * go (what nl_h5_write does where disk space cannot be reserved); otherwise libhdf5 writes
+ * into space reserved for it. For tests. */
+#include "nl-h5.h"
+gboolean nl_h5_write_mode    (const char  *filename,
+                              NlResults   *r,
+                              NlSpec      *spec,
+                              NlNetwork   *net,
+                              gboolean     in_memory,
+                              GError     **error);
+
 /* The chunk (elements) of a 1-D column of `elem`-byte values: about 1 MiB. */
 #define NL_H5_CHUNK_BYTES (1u << 20)
 

@@ -661,18 +661,20 @@ open_spikes (NlH5File *f, GError **error)
   g = open_group (f, f->file, "spikes", "/spikes", TRUE, error);
   if (g < 0)
     return error == NULL || *error == NULL;
-  /* A few chunks cached: the binary search reads single values from them. */
+  /* No chunk cache: libhdf5 then reads single values (binary search, one cell's spikes)
+   * straight from uncompressed chunks instead of whole chunks, and big slices straight into
+   * the caller's memory. */
   dapl = H5Pcreate (H5P_DATASET_ACCESS);
-  H5Pset_chunk_cache (dapl, 521, 8 * NL_H5_CHUNK_BYTES, 1.0);
+  H5Pset_chunk_cache (dapl, 0, 0, 1.0);
   f->spk_t = open_dataset (f, g, "t", "/spikes/t", FALSE, T_F64, 1, nt, NULL, dapl, error);
-  H5Pclose (dapl);
   if (f->spk_t >= 0)
-    f->spk_gid = open_dataset (f, g, "gid", "/spikes/gid", FALSE, T_U32, 1, ng, NULL, H5P_DEFAULT, error);
+    f->spk_gid = open_dataset (f, g, "gid", "/spikes/gid", FALSE, T_U32, 1, ng, NULL, dapl, error);
   if (f->spk_gid >= 0 && nt[0] != ng[0])
     bad (f, error, "/spikes/gid", "%" G_GUINT64_FORMAT " values, but /spikes/t has %" G_GUINT64_FORMAT,
          (guint64) ng[0], (guint64) nt[0]);
   if (f->spk_gid < 0 || nt[0] != ng[0])
     {
+      H5Pclose (dapl);
       H5Gclose (g);
       return FALSE;
     }
@@ -680,10 +682,14 @@ open_spikes (NlH5File *f, GError **error)
   by = open_group (f, g, "by_gid", "/spikes/by_gid", TRUE, error);
   H5Gclose (g);
   if (by < 0)
-    return error == NULL || *error == NULL;
-  f->by_order = open_dataset (f, by, "order", "/spikes/by_gid/order", FALSE, T_U32_OR_U64, 1, no, NULL, H5P_DEFAULT, error);
+    {
+      H5Pclose (dapl);
+      return error == NULL || *error == NULL;
+    }
+  f->by_order = open_dataset (f, by, "order", "/spikes/by_gid/order", FALSE, T_U32_OR_U64, 1, no, NULL, dapl, error);
   if (f->by_order >= 0)
-    f->by_offsets = open_dataset (f, by, "offsets", "/spikes/by_gid/offsets", FALSE, T_U64, 1, nf, NULL, H5P_DEFAULT, error);
+    f->by_offsets = open_dataset (f, by, "offsets", "/spikes/by_gid/offsets", FALSE, T_U64, 1, nf, NULL, dapl, error);
+  H5Pclose (dapl);
   H5Gclose (by);
   if (f->by_offsets < 0)
     return FALSE;
@@ -735,7 +741,13 @@ open_trace (NlH5File *f, hid_t traces, const char *lname, GError **error)
     return FALSE;
   t->name = read_attr_str (f, g, path, "name", error);
   if (t->name)
-    t->data = open_dataset (f, g, "data", dpath, FALSE, T_F64, 2, dims, NULL, H5P_DEFAULT, error);
+    {
+      /* Rows are read one at a time: straight from the file, not through a chunk cache. */
+      hid_t dapl = H5Pcreate (H5P_DATASET_ACCESS);
+      H5Pset_chunk_cache (dapl, 0, 0, 1.0);
+      t->data = open_dataset (f, g, "data", dpath, FALSE, T_F64, 2, dims, NULL, dapl, error);
+      H5Pclose (dapl);
+    }
   if (t->data >= 0)
     t->gids = read_column (f, g, "gids", gpath, T_U32, dims[0], &n, error);
   if (t->gids && check_link (f, g, "lengths", lpath, TRUE, &present, error) && present)
@@ -830,8 +842,10 @@ nl_h5_open (const char  *filename,
     }
   f->file_size = st.st_size;
   fapl = H5Pcreate (H5P_FILE_ACCESS);
-  /* Closing the file closes whatever is still open in it. */
+  /* Closing the file closes whatever is still open in it. A small sieve buffer: single
+   * values are read as such. */
   H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG);
+  H5Pset_sieve_buf_size (fapl, 4096);
   f->file = H5Fopen (filename, H5F_ACC_RDONLY, fapl);
   H5Pclose (fapl);
   if (f->file < 0)
@@ -996,25 +1010,30 @@ nl_h5_read_spikes_range (NlH5File *f, double t0, double t1, double **t_ms, guint
   return TRUE;
 }
 
-/* Reads the values of a 1-D dataset at `n` positions (ascending). */
+/* Reads the values of a 1-D dataset at `n` positions (ascending), one small hyperslab per
+ * position: libhdf5's point selections are slower (they map every chunk). */
 static gboolean
 read_points (NlH5File *f, hid_t ds, const char *path, hid_t mt, const guint64 *pos, guint64 n, void *buf,
              GError **error)
 {
-  hsize_t count[1] = { n };
+  size_t size = H5Tget_size (mt);
+  hsize_t one[1] = { 1 };
   hid_t fs, ms;
-  herr_t st;
+  herr_t st = 0;
 
   if (n == 0)
     return TRUE;
-  g_autofree hsize_t *coords = g_new (hsize_t, n);
-  for (guint64 i = 0; i < n; i++)
-    coords[i] = pos[i];
   fs = H5Dget_space (ds);
-  ms = H5Screate_simple (1, count, NULL);
-  st = fs >= 0 ? H5Sselect_elements (fs, H5S_SELECT_SET, n, coords) : -1;
-  if (st >= 0)
-    st = H5Dread (ds, mt, ms, fs, H5P_DEFAULT, buf);
+  ms = H5Screate_simple (1, one, NULL);
+  if (fs < 0)
+    st = -1;
+  for (guint64 i = 0; i < n && st >= 0; i++)
+    {
+      hsize_t start[1] = { pos[i] };
+      st = H5Sselect_hyperslab (fs, H5S_SELECT_SET, start, NULL, one, NULL);
+      if (st >= 0)
+        st = H5Dread (ds, mt, ms, fs, H5P_DEFAULT, (char *) buf + i * size);
+    }
   if (fs >= 0) H5Sclose (fs);
   H5Sclose (ms);
   return st >= 0 || bad (f, error, path, "cannot read (truncated or corrupt file)");
@@ -1069,6 +1088,7 @@ nl_h5_read_spikes_of_gid (NlH5File *f, guint32 gid, double **t_ms, guint64 *n, G
   g_autofree double *t = g_new (double, MAX (k, 1));
   if (!read_slice (f, f->by_order, "/spikes/by_gid/order", H5T_NATIVE_UINT64, off[0], k, pos, error))
     return FALSE;
+
   for (guint64 i = 0; i < k; i++)
     if (pos[i] >= f->n_spikes || (i > 0 && pos[i] <= pos[i - 1]))
       return bad (f, error, "/spikes/by_gid/order", "entry %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT

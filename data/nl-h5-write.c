@@ -5,6 +5,7 @@
  * (measured values do not deflate enough to pay for the time); the network's columns
  * (indices, repeated weights) are shuffled and deflated.
  */
+#define _GNU_SOURCE   /* fallocate */
 #include "nl-h5.h"
 #include "nl-h5-private.h"
 
@@ -161,9 +162,14 @@ w_create (W *w, hid_t loc, const char *path, const char *name, hid_t file_type, 
           H5Pset_deflate (dcpl, 1);
         }
     }
-  ds = H5Dcreate2 (loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  /* No chunk cache: whole chunks and uncompressed parts of chunks (a trace's row) go
+   * straight from the caller's memory to the file. */
+  hid_t dapl = H5Pcreate (H5P_DATASET_ACCESS);
+  H5Pset_chunk_cache (dapl, 0, 0, 1.0);
+  ds = H5Dcreate2 (loc, name, file_type, space, H5P_DEFAULT, dcpl, dapl);
   if (ds < 0)
     w_capture (w);
+  H5Pclose (dapl);
   H5Pclose (dcpl);
   H5Sclose (space);
   if (ds < 0)
@@ -363,6 +369,81 @@ write_pops (W *w, hid_t file, NlResults *r)
   return ok;
 }
 
+/* The spike positions grouped by gid (ascending within a gid) and each gid's first entry: a
+ * stable counting sort in two passes (gid / 1024, then gid % 1024), so that every pass
+ * writes to a few streams and stays in the cache, not one random write per spike. */
+#define LOW_BITS 10
+
+static void
+by_gid_order (const guint32 *g, guint64 n, guint64 n_gids, guint64 *offsets, guint32 *order)
+{
+  guint64 n_hi = (n_gids >> LOW_BITS) + 1;
+  g_autofree guint64 *start = g_new0 (guint64, n_hi + 1);
+  g_autofree guint32 *tmp_i = g_new (guint32, MAX (n, 1));
+  g_autofree guint32 *tmp_g = g_new (guint32, MAX (n, 1));
+  guint64 cnt[1u << LOW_BITS];
+
+  for (guint64 i = 0; i < n; i++)
+    start[(g[i] >> LOW_BITS) + 1]++;
+  for (guint64 b = 0; b < n_hi; b++)
+    start[b + 1] += start[b];
+  {
+    g_autofree guint64 *next = g_memdup2 (start, n_hi * sizeof (guint64));
+    for (guint64 i = 0; i < n; i++)
+      {
+        guint64 at = next[g[i] >> LOW_BITS]++;
+        tmp_i[at] = (guint32) i;
+        tmp_g[at] = g[i];
+      }
+  }
+  offsets[0] = 0;
+  for (guint64 b = 0; b < n_hi; b++)
+    {
+      guint64 lo = b << LOW_BITS, width = MIN ((guint64) 1 << LOW_BITS, n_gids - MIN (lo, n_gids));
+      memset (cnt, 0, sizeof cnt);
+      for (guint64 k = start[b]; k < start[b + 1]; k++)
+        cnt[tmp_g[k] & ((1u << LOW_BITS) - 1)]++;
+      /* cnt becomes each gid's next slot. */
+      guint64 at = start[b];
+      for (guint64 j = 0; j < width; j++)
+        {
+          guint64 c = cnt[j];
+          cnt[j] = at;
+          at += c;
+          offsets[lo + j + 1] = at;
+        }
+      for (guint64 k = start[b]; k < start[b + 1]; k++)
+        order[cnt[tmp_g[k] & ((1u << LOW_BITS) - 1)]++] = tmp_i[k];
+    }
+}
+
+typedef struct {
+  const guint32 *g;
+  guint64        n, n_gids;
+  guint64       *offsets;   /* n_gids + 1 */
+  void          *order;     /* guint32, or guint64 when there are 2^32 spikes or more */
+} OrderJob;
+
+static gpointer
+order_job (gpointer data)
+{
+  OrderJob *j = data;
+  if (j->n > G_MAXUINT32)
+    {
+      guint64 *order = j->order;
+      for (guint64 i = 0; i < j->n; i++)
+        j->offsets[j->g[i] + 1]++;
+      for (guint64 k = 0; k < j->n_gids; k++)
+        j->offsets[k + 1] += j->offsets[k];
+      g_autofree guint64 *next = g_memdup2 (j->offsets, j->n_gids * sizeof (guint64));
+      for (guint64 i = 0; i < j->n; i++)
+        order[next[j->g[i]]++] = i;
+    }
+  else
+    by_gid_order (j->g, j->n, j->n_gids, j->offsets, j->order);
+  return NULL;
+}
+
 static gboolean
 write_spikes (W *w, hid_t file, NlResults *r)
 {
@@ -370,50 +451,46 @@ write_spikes (W *w, hid_t file, NlResults *r)
   const double *t = nl_results_get_spike_times (r);
   const guint32 *g = nl_results_get_spike_gids (r);
   guint64 n_gids = nl_results_get_n_cells (r);
-  gboolean ok;
+  gboolean ok, wide = n > G_MAXUINT32;
+  OrderJob job = { g, n, 0, NULL, NULL };
+  GThread *thread = NULL;
   hid_t grp, by;
 
-  grp = w_group (w, file, "/spikes", "spikes", FALSE);
-  if (grp < 0)
-    return FALSE;
-  ok = w_attr_str (w, grp, "/spikes", "sorting", "by_time")
-       && w_column (w, grp, "/spikes/t", "t", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, t, n, FALSE, "ms")
-       && w_column (w, grp, "/spikes/gid", "gid", H5T_STD_U32LE, H5T_NATIVE_UINT32, g, n, FALSE, NULL);
-
-  /* The per-cell index: a counting sort of the spike positions by gid. Left out when the
-   * gids are so sparse that the offsets would outweigh the spikes. */
+  /* The per-cell index: spike positions sorted by gid, computed on a second core while the
+   * columns are written. Left out when the gids are so sparse that the offsets would
+   * outweigh the spikes. */
   for (guint64 i = 0; i < n; i++)
     n_gids = MAX (n_gids, (guint64) g[i] + 1);
-  if (ok && n_gids <= MAX (16 * n, 1u << 20))
+  if (n_gids <= MAX (16 * n, 1u << 20))
     {
-      g_autofree guint64 *offsets = g_new0 (guint64, n_gids + 1);
-      gboolean wide = n > G_MAXUINT32;
-      g_autofree void *order = g_malloc (MAX (n, 1) * (wide ? 8 : 4));
-      for (guint64 i = 0; i < n; i++)
-        offsets[g[i] + 1]++;
-      for (guint64 k = 0; k < n_gids; k++)
-        offsets[k + 1] += offsets[k];
-      {
-        g_autofree guint64 *next = g_memdup2 (offsets, n_gids * sizeof (guint64));
-        for (guint64 i = 0; i < n; i++)
-          {
-            guint64 at = next[g[i]]++;
-            if (wide)
-              ((guint64 *) order)[at] = i;
-            else
-              ((guint32 *) order)[at] = (guint32) i;
-          }
-      }
+      job.n_gids = n_gids;
+      job.offsets = g_new0 (guint64, n_gids + 1);
+      job.order = g_malloc (MAX (n, 1) * (wide ? 8 : 4));
+      thread = n > 100000 ? g_thread_new ("nl-h5-order", order_job, &job) : (order_job (&job), NULL);
+    }
+
+  grp = w_group (w, file, "/spikes", "spikes", FALSE);
+  ok = grp >= 0
+       && w_attr_str (w, grp, "/spikes", "sorting", "by_time")
+       && w_column (w, grp, "/spikes/t", "t", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, t, n, FALSE, "ms")
+       && w_column (w, grp, "/spikes/gid", "gid", H5T_STD_U32LE, H5T_NATIVE_UINT32, g, n, FALSE, NULL);
+  if (thread)
+    g_thread_join (thread);
+  if (ok && job.order)
+    {
       by = w_group (w, grp, "/spikes/by_gid", "by_gid", FALSE);
       ok = by >= 0
            && w_column (w, by, "/spikes/by_gid/order", "order", wide ? H5T_STD_U64LE : H5T_STD_U32LE,
-                        wide ? H5T_NATIVE_UINT64 : H5T_NATIVE_UINT32, order, n, FALSE, NULL)
+                        wide ? H5T_NATIVE_UINT64 : H5T_NATIVE_UINT32, job.order, n, FALSE, NULL)
            && w_column (w, by, "/spikes/by_gid/offsets", "offsets", H5T_STD_U64LE, H5T_NATIVE_UINT64,
-                        offsets, n_gids + 1, TRUE, NULL);
+                        job.offsets, n_gids + 1, FALSE, NULL);
       if (by >= 0)
         H5Gclose (by);
     }
-  H5Gclose (grp);
+  g_free (job.offsets);
+  g_free (job.order);
+  if (grp >= 0)
+    H5Gclose (grp);
   return ok;
 }
 
@@ -500,7 +577,8 @@ write_trace (W *w, hid_t traces, NlResults *r, guint k, hid_t *time_ds)
       return FALSE;
     }
 
-  /* cells × samples, written a band of whole chunks at a time. */
+  /* cells × samples, one row at a time from the trace's own memory (NaN-padded when
+   * shorter than the longest). */
   hsize_t dims[2] = { nc, width };
   ds = w_create (w, grp, dpath, "data", H5T_IEEE_F64LE, 2, dims, FALSE, NULL);
   if (ds < 0)
@@ -508,36 +586,21 @@ write_trace (W *w, hid_t traces, NlResults *r, guint k, hid_t *time_ds)
       H5Gclose (grp);
       return FALSE;
     }
-  if (nc > 0 && width > 0)
+  g_autofree double *pad = NULL;
+  for (guint c = 0; c < nc && width > 0 && ok; c++)
     {
-      hid_t dcpl = H5Dget_create_plist (ds);
-      hsize_t chunk[2];
-      H5Pget_chunk (dcpl, 2, chunk);
-      H5Pclose (dcpl);
-      g_autofree double *band = NULL;
-      for (guint c0 = 0; c0 < nc && ok; c0 += chunk[0])
+      guint64 len;
+      const double *v = nl_results_get_trace_values (r, k, c, NULL, &len);
+      if (len < width)
         {
-          guint rows = MIN ((guint) chunk[0], nc - c0);
-          hsize_t start[2] = { c0, 0 }, count[2] = { rows, width };
-          const double *src;
-          if (rows == 1 && lengths[c0] == width)
-            src = nl_results_get_trace_values (r, k, c0, NULL, &lengths[c0]);
-          else
-            {
-              if (!band)
-                band = g_new (double, chunk[0] * width);
-              for (guint i = 0; i < rows; i++)
-                {
-                  guint64 len;
-                  const double *v = nl_results_get_trace_values (r, k, c0 + i, NULL, &len);
-                  memcpy (band + i * width, v, len * sizeof (double));
-                  for (guint64 j = len; j < width; j++)
-                    band[i * width + j] = NAN;
-                }
-              src = band;
-            }
-          ok = w_block (w, ds, dpath, 2, start, count, H5T_NATIVE_DOUBLE, src);
+          if (!pad)
+            pad = g_new (double, width);
+          memcpy (pad, v, len * sizeof (double));
+          for (guint64 j = len; j < width; j++)
+            pad[j] = NAN;
+          v = pad;
         }
+      ok = w_block (w, ds, dpath, 2, (hsize_t[]) { c, 0 }, (hsize_t[]) { 1, width }, H5T_NATIVE_DOUBLE, v);
     }
   H5Dclose (ds);
   H5Gclose (grp);
@@ -927,6 +990,117 @@ fsync_dir (const char *filename)
   return TRUE;
 }
 
+/* Fixed-width string columns: the longest × the count. */
+static guint64
+strings_bytes (const char *const *v, guint n)
+{
+  gsize width = 1;
+  for (guint i = 0; i < n; i++)
+    width = MAX (width, v[i] ? strlen (v[i]) : 0);
+  return (guint64) width * n;
+}
+
+/* An upper bound of the file's size: every dataset's raw bytes, deflate's worst-case growth,
+ * and generous room for libhdf5's metadata (object headers, chunk indices, heaps). */
+static guint64
+upper_bound (NlResults *r, NlSpec *spec, NlNetwork *net)
+{
+  guint64 n = nl_results_get_n_spikes (r), raw = 0, objects = 32, ns = 0;
+  guint np = nl_results_get_n_pops (r), ne = 0, nlp = nl_results_get_n_lfp_parts (r), nxyz = 0;
+  double dt;
+
+  raw += 16 * n + 8 * ((guint64) nl_results_get_n_cells (r) + 2) + 8 * (np + 1);
+  for (guint p = 0; p < np; p++)
+    {
+      guint k;
+      nl_results_get_pop_gids (r, p, &k);
+      raw += 4 * (guint64) k + strlen (nl_results_get_pop_name (r, p)) + 1;
+    }
+  /* The per-gid offsets, as long as the largest gid. */
+  const guint32 *g = nl_results_get_spike_gids (r);
+  guint32 max_gid = 0;
+  for (guint64 i = 0; i < n; i++)
+    max_gid = MAX (max_gid, g[i]);
+  raw += 8 * ((guint64) max_gid + 2) + (n > G_MAXUINT32 ? 4 * n : 0);
+  for (guint k = 0; k < nl_results_get_n_traces (r); k++)
+    {
+      guint64 width = 0;
+      guint nc = nl_results_get_trace_n_cells (r, k);
+      for (guint c = 0; c < nc; c++)
+        {
+          guint64 len;
+          nl_results_get_trace_values (r, k, c, NULL, &len);
+          width = MAX (width, len);
+        }
+      raw += 8 * width * nc + 12 * (guint64) nc + 3 * strlen (nl_results_get_trace_name (r, k));
+      objects += 6;
+    }
+  nl_results_get_trace_time (r, &ns);
+  raw += 8 * ns;
+  nl_results_get_lfp (r, &ns, &ne, &dt);
+  nl_results_get_lfp_electrodes (r, &nxyz);
+  raw += 8 * ns * ne * (1 + nlp) + 24 * (guint64) nxyz + 4 * (guint64) nlp;
+  for (guint i = 0; i < nlp; i++)
+    {
+      const char *pop;
+      nl_results_get_lfp_part (r, i, NULL, &pop, NULL);
+      raw += (pop ? strlen (pop) : 0) + 1;
+    }
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), nl_results_get_meta (r));
+    gsize len = 0;
+    g_autofree char *text = nl_json_to_string (node, -1, &len);
+    raw += 2 * len;
+  }
+  if (spec)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), nl_spec_get_net_params (spec));
+      g_autoptr(JsonNode) cfg = json_node_init_object (json_node_alloc (), nl_spec_get_sim_config (spec));
+      gsize a = 0, b = 0;
+      g_free (nl_json_to_string (node, -1, &a));
+      g_free (nl_json_to_string (cfg, -1, &b));
+      raw += 2 * (a + b) + 64;
+    }
+  if (net)
+    {
+      guint nc = nl_network_get_n_cells (net), npop = nl_network_get_n_pops (net), nr = nl_network_get_n_rules (net);
+      raw += 26 * (nl_network_get_n_conns (net) + nl_network_get_n_stim_conns (net)) + 56 * (guint64) nc
+             + 12 * (guint64) nl_network_get_n_stims (net) + 24 * (guint64) npop + 8 * (guint64) nr;
+      for (guint i = 0; i < nc; i++)
+        {
+          guint k = 0;
+          nl_network_get_spike_times (net, i, &k);
+          raw += 8 * ((guint64) k + 1);
+        }
+      g_autofree const char **v = g_new0 (const char *, MAX (npop, nr) + 1);
+      for (guint i = 0; i < npop; i++)
+        v[i] = nl_network_get_pop (net, i)->name;
+      raw += strings_bytes (v, npop);
+      for (guint i = 0; i < npop; i++)
+        v[i] = nl_network_get_pop (net, i)->cell_type;
+      raw += strings_bytes (v, npop);
+      for (guint i = 0; i < npop; i++)
+        v[i] = nl_network_get_pop (net, i)->cell_model;
+      raw += strings_bytes (v, npop);
+      for (guint i = 0; i < nr; i++)
+        v[i] = nl_network_get_rule (net, i)->label;
+      raw += strings_bytes (v, nr);
+      for (guint i = 0; i < nr; i++)
+        v[i] = nl_network_get_rule (net, i)->source;
+      raw += strings_bytes (v, nr);
+      for (guint i = 0; i < nr; i++)
+        v[i] = nl_network_get_rule (net, i)->source_type;
+      raw += strings_bytes (v, nr);
+      for (guint k = 0; k < 2; k++)
+        raw += strings_bytes ((const char *const *) net->names[k]->pdata, net->names[k]->len);
+      raw += strings_bytes ((const char *const *) net->cell_rules->pdata, net->cell_rules->len);
+      objects += 48;
+    }
+  /* Deflate grows incompressible data by at most ~0.03 %; chunk indices take far less than
+   * 1 % of 1-MiB chunks; an object header and its index or heap, about 1 KiB. */
+  return raw + raw / 50 + objects * 4096 + (64u << 10);
+}
+
 /* Writes all of `buf` to `fd`. */
 static gboolean
 write_all (int fd, const guint8 *buf, gsize len, int *err)
@@ -947,91 +1121,115 @@ write_all (int fd, const guint8 *buf, gsize len, int *err)
   return TRUE;
 }
 
-/* The bytes the results put in the file, roughly: the in-memory file grows in steps of a
- * fraction of it. */
-static guint64
-estimate_size (NlResults *r, NlNetwork *net)
+/* Reserves `bytes` of disk for the file without changing its size: 0, or the errno
+ * (EOPNOTSUPP where the system or filesystem cannot). */
+static int
+reserve (int fd, guint64 bytes)
 {
-  guint64 bytes = nl_results_get_n_spikes (r) * 16 + 4 * (guint64) nl_results_get_n_cells (r), ns = 0;
-  guint ne = 0;
-  double dt;
-  for (guint k = 0; k < nl_results_get_n_traces (r); k++)
-    for (guint c = 0; c < nl_results_get_trace_n_cells (r, k); c++)
-      {
-        guint64 n;
-        nl_results_get_trace_values (r, k, c, NULL, &n);
-        bytes += 8 * n;
-      }
-  nl_results_get_lfp (r, &ns, &ne, &dt);
-  bytes += 8 * ns * ne * (1 + nl_results_get_n_lfp_parts (r));
-  if (net)
-    bytes += 26 * (nl_network_get_n_conns (net) + nl_network_get_n_stim_conns (net))
-             + 56 * (guint64) nl_network_get_n_cells (net);
-  return bytes;
+#ifdef FALLOC_FL_KEEP_SIZE
+  while (fallocate (fd, FALLOC_FL_KEEP_SIZE, 0, (off_t) bytes) != 0)
+    if (errno != EINTR)
+      return errno;
+  return 0;
+#else
+  (void) fd; (void) bytes;
+  return EOPNOTSUPP;
+#endif
+}
+
+static gboolean
+write_content (W *w, hid_t file, NlResults *r, NlSpec *spec, NlNetwork *net)
+{
+  return write_meta (w, file, r)
+         && (!spec || write_spec (w, file, spec))
+         && write_pops (w, file, r)
+         && write_spikes (w, file, r)
+         && write_traces (w, file, r)
+         && write_lfp (w, file, r)
+         && (!net || write_network (w, file, net));
+}
+
+/* The file made in memory (libhdf5's core driver), then written to `fd` by us: for systems
+ * where disk space cannot be reserved. */
+static gboolean
+write_in_memory (W *w, int fd, NlResults *r, NlSpec *spec, NlNetwork *net, guint64 bound)
+{
+  g_autofree guint8 *image = NULL;
+  gssize image_size = 0;
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS), file;
+  int err = 0;
+
+  H5Pset_fapl_core (fapl, CLAMP (bound / 4, 1u << 20, 256u << 20), FALSE);
+  H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG);
+  file = H5Fcreate (w->filename, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose (fapl);
+  if (file < 0)
+    return w_fail (w, "the file (in memory)");
+  if (write_content (w, file, r, spec, net))
+    {
+      if (H5Fflush (file, H5F_SCOPE_LOCAL) < 0 || (image_size = H5Fget_file_image (file, NULL, 0)) <= 0)
+        w_fail (w, "the file (in memory)");
+      else if (!(image = g_try_malloc (image_size)) || H5Fget_file_image (file, image, image_size) != image_size)
+        w_fail (w, "the file (out of memory)");
+    }
+  H5Fclose (file);
+  if (w->failed)
+    return FALSE;
+  if (!write_all (fd, image, image_size, &err))
+    {
+      g_set_error (w->error, G_IO_ERROR, g_io_error_from_errno (err), "%s: cannot write the file: %s",
+                   w->filename, g_strerror (err));
+      return w->failed = TRUE, FALSE;
+    }
+  return TRUE;
+}
+
+/* libhdf5 writing to the temporary file itself, into disk space reserved beforehand: libhdf5
+ * 1.10 cannot recover from a failed write (a file whose close failed stays half-closed and
+ * crashes the process at exit), so it must never meet a full disk. */
+static gboolean
+write_on_disk (W *w, const char *tmp, int fd, NlResults *r, NlSpec *spec, NlNetwork *net, guint64 bound)
+{
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS), file;
+  int err;
+
+  H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG);
+  /* Creating truncates the file, which frees a reservation: reserve after. */
+  file = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose (fapl);
+  if (file < 0)
+    return w_fail (w, "the file");
+  if ((err = reserve (fd, bound)) != 0)
+    g_set_error (w->error, G_IO_ERROR, g_io_error_from_errno (err), "%s: cannot reserve %.1f MB for "
+                 "the file: %s", w->filename, bound / 1e6, g_strerror (err)), w->failed = TRUE;
+  else if (write_content (w, file, r, spec, net) && H5Fflush (file, H5F_SCOPE_GLOBAL) < 0)
+    w_fail (w, "the file (flush)");
+  if (H5Fclose (file) < 0)
+    w_fail (w, "the file (close)");
+  return !w->failed;
 }
 
 gboolean
-nl_h5_write (const char  *filename,
-             NlResults   *r,
-             NlSpec      *spec,
-             NlNetwork   *net,
-             GError     **error)
+nl_h5_write_mode (const char  *filename,
+                  NlResults   *r,
+                  NlSpec      *spec,
+                  NlNetwork   *net,
+                  gboolean     in_memory,
+                  GError     **error)
 {
   W w = { filename, error, FALSE, NULL, 0 };
   g_autofree char *dir = NULL, *base = NULL, *tmp = NULL;
-  g_autofree guint8 *image = NULL;
-  gssize image_size = 0;
-  hid_t fapl, file;
   GStatBuf st;
-  int fd, err = 0;
+  guint64 bound;
+  int fd, err;
 
   g_return_val_if_fail (filename != NULL && r != NULL, FALSE);
   nl_h5_init ();
   if (!check_results (filename, r, error))
     return FALSE;
+  bound = upper_bound (r, spec, net);
 
-  /* The file is made in memory (libhdf5's core driver), then written out by us. libhdf5
-   * 1.10 cannot recover from a failed write to disk (a file whose close failed stays
-   * half-closed and crashes the process at exit), so it never touches the disk; memory
-   * copies are cheap next to the disk, and the write below is one large write(). */
-  fapl = H5Pcreate (H5P_FILE_ACCESS);
-  H5Pset_fapl_core (fapl, CLAMP (estimate_size (r, net) / 4, 1u << 20, 256u << 20), FALSE);
-  /* The earliest file format (superblock 0): libhdf5 1.10's file image of a version-2
-   * superblock has a wrong checksum. STRONG: closing the file closes whatever an error path
-   * left open. */
-  H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG);
-  file = H5Fcreate (filename, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose (fapl);
-  if (file < 0)
-    {
-      w_fail (&w, "the file (in memory)");
-      g_free (w.why);
-      return FALSE;
-    }
-  if (write_meta (&w, file, r)
-      && (!spec || write_spec (&w, file, spec))
-      && write_pops (&w, file, r)
-      && write_spikes (&w, file, r)
-      && write_traces (&w, file, r)
-      && write_lfp (&w, file, r)
-      && (!net || write_network (&w, file, net)))
-    {
-      if (H5Fflush (file, H5F_SCOPE_LOCAL) < 0 || (image_size = H5Fget_file_image (file, NULL, 0)) <= 0)
-        w_fail (&w, "the file (in memory)");
-      else
-        {
-          image = g_try_malloc (image_size);
-          if (!image || H5Fget_file_image (file, image, image_size) != image_size)
-            w_fail (&w, "the file (out of memory)");
-        }
-    }
-  H5Fclose (file);
-  g_free (w.why);
-  if (w.failed)
-    return FALSE;
-
-  /* A temporary file beside the target, on disk before the rename (a crash never leaves a
-   * partial file under the name), renamed atomically. */
+  /* A temporary file beside the target, renamed over it once on disk. */
   dir = g_path_get_dirname (filename);
   base = g_path_get_basename (filename);
   tmp = g_strdup_printf ("%s/.%s.tmp-XXXXXX", dir, base);
@@ -1044,24 +1242,59 @@ nl_h5_write (const char  *filename,
       return FALSE;
     }
   fchmod (fd, g_stat (filename, &st) == 0 ? (st.st_mode & 07777) : 0644);
-  if (!write_all (fd, image, image_size, &err) || fsync (fd) != 0)
+
+  /* Is there room? (Asked before libhdf5 is involved; the reservation itself is made again
+   * once libhdf5 has created the file.) */
+  err = in_memory ? EOPNOTSUPP : reserve (fd, bound);
+  if (err == 0)
+    write_on_disk (&w, tmp, fd, r, spec, net, bound);
+  else if (err == EOPNOTSUPP || err == ENOSYS || err == EINVAL)
+    write_in_memory (&w, fd, r, spec, net, bound);
+  else
     {
-      if (!err)
-        err = errno;
-      close (fd);
-      g_unlink (tmp);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "%s: cannot write the file: %s",
-                   filename, g_strerror (err));
-      return FALSE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "%s: cannot write %.1f MB: %s",
+                   filename, bound / 1e6, g_strerror (err));
+      w.failed = TRUE;
     }
-  if (close (fd) != 0 || g_rename (tmp, filename) != 0)
+  g_free (w.why);
+
+  /* On disk before the rename: a crash never leaves a partial file under the name. */
+  if (!w.failed && fsync (fd) != 0)
     {
       int e = errno;
-      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot write the file: %s",
+                   filename, g_strerror (e));
+      w.failed = TRUE;
+    }
+  if (close (fd) != 0 && !w.failed)
+    {
+      int e = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot write the file: %s",
+                   filename, g_strerror (e));
+      w.failed = TRUE;
+    }
+  if (!w.failed && g_rename (tmp, filename) != 0)
+    {
+      int e = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot rename %s into place: %s",
                    filename, tmp, g_strerror (e));
+      w.failed = TRUE;
+    }
+  if (w.failed)
+    {
+      g_unlink (tmp);
       return FALSE;
     }
   fsync_dir (filename);
   return TRUE;
+}
+
+gboolean
+nl_h5_write (const char  *filename,
+             NlResults   *r,
+             NlSpec      *spec,
+             NlNetwork   *net,
+             GError     **error)
+{
+  return nl_h5_write_mode (filename, r, spec, net, FALSE, error);
 }

@@ -1,9 +1,10 @@
 /* Writers under faults (nl_results_write: the native .h5 and NetPyNE JSON): a full
  * filesystem and a writer killed mid-way must leave the previous file byte for byte as it
  * was, and (for a clean failure) no temporary file behind. The full filesystem is a small
- * tmpfs mounted for the test (skipped where mounting is not permitted). */
+ * tmpfs (512 KiB) mounted for the test (skipped where mounting is not permitted). */
 
 #include <nl-h5.h>
+#include <nl-h5-private.h>
 #include <nl-results-read.h>
 #include <nl-results-write.h>
 #include <errno.h>
@@ -67,16 +68,17 @@ remove_others (const char *dir, const char *keep)
       }
 }
 
-/* (a) A full filesystem. */
+/* (a) A full filesystem. `h5_in_memory`: the .h5 writer's path for systems that cannot
+ * reserve disk space. */
 static void
-full_disk (const char *filename)
+full_disk (const char *filename, gboolean h5_in_memory)
 {
   g_autofree char *dir = g_build_filename (nl_test_tmpdir (), "full", NULL);
   g_autofree char *path = g_build_filename (dir, filename, NULL);
   g_autoptr(GError) error = NULL;
 
   g_mkdir_with_parents (dir, 0755);
-  if (mount ("tmpfs", dir, "tmpfs", 0, "size=256k") != 0)
+  if (mount ("tmpfs", dir, "tmpfs", 0, "size=512k") != 0)
     {
       g_autofree char *msg = g_strdup_printf ("cannot mount a tmpfs: %s", g_strerror (errno));
       g_test_skip (msg);
@@ -91,7 +93,10 @@ full_disk (const char *filename)
   g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
 
   g_autoptr(NlResults) big = make_results (200000, 1000);
-  g_assert_false (nl_results_write (big, path, NULL, &error));
+  if (h5_in_memory)
+    g_assert_false (nl_h5_write_mode (path, big, NULL, NULL, TRUE, &error));
+  else
+    g_assert_false (nl_results_write (big, path, NULL, &error));
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, path));
@@ -115,13 +120,19 @@ full_disk (const char *filename)
 static void
 test_full_disk_h5 (void)
 {
-  full_disk ("results.h5");
+  full_disk ("results.h5", FALSE);
+}
+
+static void
+test_full_disk_h5_in_memory (void)
+{
+  full_disk ("results.h5", TRUE);
 }
 
 static void
 test_full_disk_json (void)
 {
-  full_disk ("results.json");
+  full_disk ("results.json", FALSE);
 }
 
 /* (b) A writer killed mid-way: the child writes a big file; once its temporary file is
@@ -213,6 +224,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/write-faults/full-disk/h5", test_full_disk_h5);
+  g_test_add_func ("/write-faults/full-disk/h5-in-memory", test_full_disk_h5_in_memory);
   g_test_add_func ("/write-faults/full-disk/json", test_full_disk_json);
   g_test_add_func ("/write-faults/killed/h5", test_killed_h5);
   g_test_add_func ("/write-faults/killed/json", test_killed_json);

@@ -1070,6 +1070,13 @@ nl_h5_read_spikes_of_gid (NlH5File *f, guint32 gid, double **t_ms, guint64 *n, G
           g_free (t);
           return FALSE;
         }
+      for (guint i = 0; i < pos->len; i++)
+        if (!isfinite (t[i]) || (i > 0 && t[i - 1] > t[i]))
+          {
+            g_free (t);
+            return bad (f, error, "/spikes/t", "not sorted by time (value %" G_GUINT64_FORMAT ")",
+                        g_array_index (pos, guint64, i));
+          }
       *t_ms = t;
       *n = pos->len;
       return TRUE;
@@ -1097,9 +1104,14 @@ nl_h5_read_spikes_of_gid (NlH5File *f, guint32 gid, double **t_ms, guint64 *n, G
       || !read_points (f, f->spk_t, "/spikes/t", H5T_NATIVE_DOUBLE, pos, k, t, error))
     return FALSE;
   for (guint64 i = 0; i < k; i++)
-    if (check[i] != gid || !isfinite (t[i]))
-      return bad (f, error, "/spikes/by_gid/order", "entry %" G_GUINT64_FORMAT " points at a spike of gid %u, "
-                  "not %u", off[0] + i, check[i], gid);
+    {
+      if (check[i] != gid)
+        return bad (f, error, "/spikes/by_gid/order", "entry %" G_GUINT64_FORMAT " points at a spike of gid %u, "
+                    "not %u", off[0] + i, check[i], gid);
+      /* Later positions are later times in a file sorted by time. */
+      if (!isfinite (t[i]) || (i > 0 && t[i - 1] > t[i]))
+        return bad (f, error, "/spikes/t", "not sorted by time (value %" G_GUINT64_FORMAT ")", pos[i]);
+    }
   *t_ms = g_steal_pointer (&t);
   *n = k;
   return TRUE;

@@ -133,8 +133,8 @@ w_group (W *w, hid_t loc, const char *path, const char *name, gboolean track_ord
   return g;
 }
 
-/* Creates an n-D dataset (rank ≤ 3), chunked in about NL_H5_CHUNK_BYTES along the last
- * dimensions; empty ones are contiguous (a chunk cannot be empty). */
+/* Creates an n-D dataset (rank ≤ 3): from 64 KiB on, chunked in about NL_H5_CHUNK_BYTES
+ * along the last dimensions (and compressed when asked); smaller or empty ones contiguous. */
 static hid_t
 w_create (W *w, hid_t loc, const char *path, const char *name, hid_t file_type, int rank,
           const hsize_t *dims, gboolean compress, const char *units)
@@ -144,9 +144,14 @@ w_create (W *w, hid_t loc, const char *path, const char *name, hid_t file_type, 
   size_t elem = H5Tget_size (file_type);
   gboolean empty = FALSE;
 
+  double bytes = (double) elem;
   for (int i = 0; i < rank; i++)
-    empty |= dims[i] == 0;
-  if (!empty)
+    {
+      empty |= dims[i] == 0;
+      bytes *= (double) dims[i];
+    }
+  /* Small datasets are contiguous: a chunk index would outweigh them. */
+  if (!empty && bytes >= 65536)
     {
       hsize_t chunk[3];
       hsize_t budget = MAX (NL_H5_CHUNK_BYTES / elem, 1);
@@ -324,8 +329,8 @@ write_meta (W *w, hid_t file, NlResults *r)
 static gboolean
 write_spec (W *w, hid_t file, NlSpec *spec)
 {
-  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), json_object_new ());
-  JsonObject *o = json_node_get_object (root);
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), o);
   json_object_set_object_member (o, "netParams", json_object_ref (nl_spec_get_net_params (spec)));
   if (nl_spec_has_sim_config (spec))
     json_object_set_object_member (o, "simConfig", json_object_ref (nl_spec_get_sim_config (spec)));

@@ -311,6 +311,8 @@ test_empty (void)
   guint64 n = 99;
   g_assert_true (nl_h5_read_spikes_range (f, 0, 100, &t, &g, &n, &error));
   g_assert_cmpuint (n, ==, 0);
+  g_free (t);
+  g_free (g);
 }
 
 /* The extension picks the writer: .h5 native, .sonata.h5 SONATA. */
@@ -957,9 +959,10 @@ test_bad_objects (void)
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
     g_assert_nonnull (strstr (error->message, "/spikes/t"));
   }
-  const char *index_cases[][2] = { { "order.h5", "/spikes/by_gid/order" }, { "offsets.h5", "/spikes/by_gid/offsets" } };
-  Mutate index_mutations[] = { order_scrambled, offsets_beyond };
-  for (guint k = 0; k < 2; k++)
+  const char *index_cases[][2] = { { "order.h5", "/spikes/by_gid/order" }, { "offsets.h5", "/spikes/by_gid/offsets" },
+                                   { "t-unsorted-gid.h5", "/spikes/t" } };
+  Mutate index_mutations[] = { order_scrambled, offsets_beyond, t_unsorted };
+  for (guint k = 0; k < G_N_ELEMENTS (index_mutations); k++)
     {
       g_autofree char *path = mutated (index_cases[k][0], index_mutations[k]);
       g_autoptr(GError) error = NULL;
@@ -1076,6 +1079,15 @@ test_garbled (void)
     }
   g_rand_free (rand);
   g_assert_cmpuint (failed, >, 0);
+}
+
+/* libhdf5 1.10 leaks a little when it fails to open a corrupt file (the truncated and garbled
+ * cases): its leaks, not NetLoom's. */
+const char *__lsan_default_suppressions (void);
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libhdf5_serial.so\nleak:libhdf5.so\n";
 }
 
 int

@@ -3,9 +3,9 @@
  * Opening reads the small objects (attributes, meta, populations, trace names and gids) and
  * checks the shapes of the big ones; spikes, traces, LFP and the network are read on
  * request. Nothing is trusted: every object must be a hard link of the expected kind, type,
- * rank and shape, stored in the file itself (no external or virtual storage, no filters but
- * deflate, shuffle and fletcher32), and no larger than the file can hold — before anything
- * is allocated for it.
+ * rank and shape, stored in the file itself (contiguous or chunked: no compact, external or
+ * virtual storage; no filters but deflate, shuffle and fletcher32), and no larger than the
+ * file can hold — before anything is allocated for it.
  */
 #include "nl-h5.h"
 #include "nl-h5-private.h"
@@ -241,10 +241,12 @@ open_dataset (NlH5File *f, hid_t loc, const char *name, const char *path, gboole
   {
     H5D_layout_t layout = H5Pget_layout (dcpl);
     int n_filters = H5Pget_nfilters (dcpl);
-    if ((layout != H5D_CONTIGUOUS && layout != H5D_CHUNKED && layout != H5D_COMPACT)
-        || H5Pget_external_count (dcpl) != 0)
+    /* NetLoom writes contiguous and chunked data only; compact data (in the object header)
+     * of a corrupt file makes libhdf5 1.10 read from a null buffer. */
+    if ((layout != H5D_CONTIGUOUS && layout != H5D_CHUNKED) || H5Pget_external_count (dcpl) != 0)
       {
-        bad (f, error, path, "stored outside the file (external or virtual storage)");
+        bad (f, error, path, "expected contiguous or chunked storage in the file (not compact, "
+             "external or virtual)");
         goto out;
       }
     if (n_filters < 0 || n_filters > 8)

@@ -59,7 +59,8 @@ const guint32  *nl_h5_get_pop_gids          (NlH5File      *f,
                                              guint          index,
                                              guint         *n);
 
-/* Spikes, sorted by (time, gid). Arrays returned are newly allocated (g_free). */
+/* Spikes, sorted by (time, gid). Arrays returned are newly allocated (g_free; they may be
+ * NULL when n = 0). What is read is checked (finite, in order, gids < n_cells). */
 guint64         nl_h5_get_n_spikes          (NlH5File      *f);
 /* Spikes [first, first + n). */
 gboolean        nl_h5_read_spikes           (NlH5File      *f,

@@ -280,8 +280,15 @@ w_text (W *w, hid_t loc, const char *path, const char *name, const char *text, g
 static gboolean
 write_meta (W *w, hid_t file, NlResults *r)
 {
-  JsonObject *meta = nl_results_get_meta (r);
+  JsonObject *all = nl_results_get_meta (r);
   guint32 version = NL_H5_FORMAT_VERSION;
+  /* Everything but "format": that says what a file was read from, and a reader of this
+   * file sets it to "netloom-h5". */
+  g_autoptr(JsonObject) meta = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (all);
+  for (GList *l = members; l; l = l->next)
+    if (!g_str_equal (l->data, "format"))
+      json_object_set_member (meta, l->data, json_node_copy (json_object_get_member (all, l->data)));
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *created = g_date_time_format_iso8601 (now);
 

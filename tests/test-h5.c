@@ -219,6 +219,7 @@ make_results (void)
         nl_results_add_lfp_part (r, NL_LFP_PART_POP, p == 0 ? "E" : "I/fast", 0, part);
     }
 
+  json_object_set_string_member (meta, "format", "netpyne-json");   /* as if read from one */
   json_object_set_string_member (meta, "netloom_version", "0.1.0");
   json_object_set_string_member (meta, "neuron_version", "8.2.2");
   json_object_set_int_member (meta, "ranks", 4);
@@ -260,6 +261,13 @@ test_roundtrip (void)
   g_assert_nonnull (back);
   assert_same_results (r, back);
   g_assert_cmpstr (json_object_get_string_member (nl_results_get_meta (back), "format"), ==, "netloom-h5");
+  {
+    /* The file does not carry the format its results came from. */
+    g_autoptr(NlH5File) f = nl_h5_open (path, &error);
+    g_assert_no_error (error);
+    g_assert_false (json_object_has_member (nl_h5_get_meta (f), "format"));
+    g_assert_cmpstr (json_object_get_string_member (nl_h5_get_meta (f), "neuron_version"), ==, "8.2.2");
+  }
   /* Populations and traces in the order written, whatever their names. */
   g_assert_cmpstr (nl_results_get_pop_name (back, 1), ==, "I/fast");
   g_assert_cmpstr (nl_results_get_trace_name (back, 0), ==, "V_soma");

@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <hdf5.h>
 
+#include "nl-h5.h"
+
 G_BEGIN_DECLS
 
 /* Silences libhdf5's error printing and forbids filter plugins (a file must not make the
@@ -17,7 +19,6 @@ char *nl_h5_take_error       (void);
 /* nl_h5_write, choosing how: `in_memory` builds the file in memory and writes it out in one
  * go (what nl_h5_write does where disk space cannot be reserved); otherwise libhdf5 writes
  * into space reserved for it. For tests. */
-#include "nl-h5.h"
 gboolean nl_h5_write_mode    (const char  *filename,
                               NlResults   *r,
                               NlSpec      *spec,

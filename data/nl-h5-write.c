@@ -1,10 +1,11 @@
 /* nl-h5-write.c — writing NetLoom's native results file (layout: docs/file-format.md).
  *
- * Big arrays go to libhdf5 as whole columns or blocks of whole chunks, never element by
- * element, so libhdf5 writes them straight to the file. Spikes and traces are stored raw
- * (measured values do not deflate enough to pay for the time); the network's columns
- * (indices, repeated weights) are shuffled and deflated.
- */
+ * Big arrays go to libhdf5 as whole columns, or rows, never element by element, and with no
+ * chunk cache, so libhdf5 writes them straight from the results' memory to the file.
+ * Spikes and traces are stored raw (measured values do not deflate enough to pay for the
+ * time); the network's columns (indices, repeated weights) are shuffled and deflated.
+ * libhdf5 writes into disk space reserved beforehand (or, where that is impossible, builds
+ * the file in memory): it must never meet a full disk (see nl_h5_write_mode). */
 #define _GNU_SOURCE   /* fallocate */
 #include "nl-h5.h"
 #include "nl-h5-private.h"

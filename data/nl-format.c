@@ -1,4 +1,5 @@
 #include "nl-format.h"
+#include "nl-h5.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -55,7 +56,10 @@ nl_format_detect_file (const char  *filename,
   /* Cut a multi-byte character the head may have split, so UTF-8 text stays valid. */
   while (got > 0 && got == sizeof head && (head[got - 1] & 0x80))
     got--;
-  return nl_format_sniff (head, got);
+  NlFormat format = nl_format_sniff (head, got);
+  if (format == NL_FORMAT_HDF5 && nl_h5_is_native (filename))
+    return NL_FORMAT_NETLOOM_H5;
+  return format;
 }
 
 const char *
@@ -70,6 +74,7 @@ nl_format_to_string (NlFormat format)
     case NL_FORMAT_MAT73: return "mat73";
     case NL_FORMAT_PICKLE: return "pickle";
     case NL_FORMAT_CSV: return "csv";
+    case NL_FORMAT_NETLOOM_H5: return "netloom-h5";
     case NL_FORMAT_UNKNOWN:
     default: return "unknown";
     }

@@ -1,6 +1,7 @@
 #include "nl-results-read.h"
 
 #include "nl-format.h"
+#include "nl-h5.h"
 #include "nl-results-write.h"   /* nl_spikes_csv_read */
 
 /* Format dispatch: sniff the first bytes, hand the file to its reader. */
@@ -27,6 +28,8 @@ nl_results_read (const char  *filename,
       return nl_netpyne_json_read (filename, error);
     case NL_FORMAT_HDF5:
       return nl_sonata_read (filename, error);
+    case NL_FORMAT_NETLOOM_H5:
+      return nl_h5_read_results (filename, error);
     case NL_FORMAT_CSV:
       return nl_spikes_csv_read (filename, -1, -1, error);
     case NL_FORMAT_PICKLE:

@@ -14,6 +14,8 @@
  *    when the results carry one (else {}), with duration/recordStep set from the results.
  *  - "csv" (`.csv`): spikes, header `t_ms,gid`, sorted by time then gid, times `%.17g`.
  *  - "sonata" (`.sonata.h5`): SONATA spikes (see nl_sonata_write).
+ *  - "netloom-h5" (`.h5`, not `.sonata.h5`): NetLoom's native file (nl-h5.h; no spec or
+ *    network from here: call nl_h5_write to include them).
  * An unknown format or extension is G_IO_ERROR_INVALID_ARGUMENT.
  */
 #pragma once
@@ -27,7 +29,8 @@ gboolean    nl_results_write          (NlResults   *r,
                                        const char  *filename,
                                        const char  *format,
                                        GError     **error);
-/* The format nl_results_write would pick for `filename` ("netpyne-json", "csv", "sonata"),
+/* The format nl_results_write would pick for `filename` ("netpyne-json", "csv", "sonata",
+ * "netloom-h5"),
  * or NULL. */
 const char *nl_results_format_for_filename (const char *filename);
 

@@ -473,6 +473,12 @@ draw_locations (const NlLfpData *d, NlAxes *axes)
           y0 = MIN (y0, d->cell_y[i]), y1 = MAX (y1, d->cell_y[i]);
         }
     pad = MAX (50, 0.1 * MAX (x1 - x0, y1 - y0));
+    /* A laminar probe is a vertical line: widen x so the panel is not a sliver. */
+    if (x1 - x0 < 0.6 * (y1 - y0))
+      {
+        double c = (x0 + x1) / 2, h = 0.3 * (y1 - y0);
+        x0 = c - h, x1 = c + h;
+      }
     nl_axes_set_xlim (axes, x0 - pad, x1 + pad);
     nl_axes_set_ylim (axes, y0 - pad, y1 + pad);
   }

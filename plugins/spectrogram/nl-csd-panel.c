@@ -50,6 +50,7 @@ compute (NlFigurePanel *panel, const NlPanelInput *in, GCancellable *cancellable
   guint64 n_t;
   guint n_ch, n_xyz = 0, n_out;
   double dt, top;
+  gboolean descending = FALSE;
   g_autofree double *csd = NULL;
   Csd *c;
 
@@ -82,6 +83,8 @@ compute (NlFigurePanel *panel, const NlPanelInput *in, GCancellable *cancellable
           top = xyz[1];
           for (guint e = 1; e < n_xyz; e++)
             top = MIN (top, xyz[3 * e + 1]);
+          /* Electrodes listed from the deepest up: their rows go bottom to top. */
+          descending = xyz[3 * (n_xyz - 1) + 1] < xyz[1];
         }
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -101,7 +104,7 @@ compute (NlFigurePanel *panel, const NlPanelInput *in, GCancellable *cancellable
   c->values = g_new (double, (gsize) c->rows * c->cols);
   for (gsize t = 0; t < c->cols; t++)
     for (guint k = 0; k < n_out; k++)
-      c->values[(gsize) k * c->cols + t] = csd[t * n_out + k];
+      c->values[(gsize) (descending ? n_out - 1 - k : k) * c->cols + t] = csd[t * n_out + k];
   c->spacing_um = o.spacing_um;
   c->x0 = -dt / 2;
   c->x1 = c->x0 + c->cols * dt;

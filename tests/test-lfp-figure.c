@@ -276,6 +276,44 @@ test_selection (void)
   cairo_surface_destroy (im.s);
 }
 
+/* A long recording is drawn from each stretch's extremes: a one-sample spike among 40,000
+ * samples still reaches its height on screen (plain subsampling would lose it). */
+static void
+test_long_trace (void)
+{
+  g_autoptr(NlResults) r = nl_results_new ();
+  const gsize n = 40000;
+  double *lfp = g_new0 (double, n);
+  NlLfpFigureOptions o = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlFigure) fig = NULL;
+  NlAxes *axes;
+  Image im;
+  int x, top = G_MAXINT;
+  double ax, ay, aw, ah;
+
+  for (gsize i = 0; i < n; i++)
+    lfp[i] = 0.01 * sin (i * 0.01);
+  lfp[23457] = 1.0;
+  nl_results_set_lfp (r, lfp, n, 1, 0.1);
+  o.parts = NL_LFP_SHOW_TIMESERIES;
+  fig = nl_lfp_figure_new (r, NULL, &o, &error);
+  g_assert_no_error (error);
+  im = render (fig);
+  axes = nl_figure_get_axes (fig, 0);
+  nl_axes_get_plot_area (axes, &ax, &ay, &aw, &ah);
+  x = (int) nl_axes_x_to_px (axes, 23457 * 0.1);
+  for (int dx = -2; dx <= 2; dx++)
+    for (int y = (int) ay; y < (int) (ay + ah); y++)
+      if (is_colour (&im, x + dx, y, nl_palette_color (0, 1)))
+        {
+          top = MIN (top, y);
+          break;
+        }
+  g_assert_cmpfloat_with_epsilon (top, nl_axes_y_to_px (axes, 1.0), 3);
+  cairo_surface_destroy (im.s);
+}
+
 static void
 test_bad_input (void)
 {
@@ -328,6 +366,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lfp-figure/psd", test_psd);
   g_test_add_func ("/lfp-figure/spectrogram-locations", test_spectrogram_and_locations);
   g_test_add_func ("/lfp-figure/selection", test_selection);
+  g_test_add_func ("/lfp-figure/long-trace", test_long_trace);
   g_test_add_func ("/lfp-figure/bad-input", test_bad_input);
   return g_test_run ();
 }

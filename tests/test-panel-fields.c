@@ -11,6 +11,7 @@
  * to NL_UI_SCREENSHOTS when set. */
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 #include <nl-figure-panel.h>
 #include <nl-panel.h>
 #include <nl-window.h>
@@ -31,7 +32,7 @@ lfp_sine (double t_ms)
 }
 
 static NlResults *
-make_results (void)
+make_results (gboolean with_lfp)
 {
   NlResults *r = nl_results_new ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
@@ -71,6 +72,8 @@ make_results (void)
   nl_results_set_spikes (r, (double *) g_array_free (g_steal_pointer (&t), FALSE),
                          (guint32 *) g_array_free (g_steal_pointer (&g), FALSE), n);
 
+  if (!with_lfp)
+    return r;
   /* Electrodes 100 µm apart from 100 µm deep; z in mm from the array's centre. */
   n = (guint64) (DURATION / LFP_DT);
   lfp = g_new (double, n * N_EL);
@@ -387,10 +390,46 @@ test_lfp (NlWindow *w)
   }
 }
 
+/* Results without LFP: the LFP and CSD panels say so, in place of a figure; Granger goes on
+ * with the populations. */
+static void
+test_no_lfp (NlWindow *w)
+{
+  g_autoptr(NlResults) r = make_results (FALSE);
+  const char *const names[] = { "lfp", "csd" };
+
+  nl_session_set_results (nl_window_get_session (w), r, NULL);
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      GtkWidget *panel;
+      g_autoptr(GVariant) err = NULL;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.add-panel", "s", names[k]));
+      panel = nl_window_get_current_panel (w);
+      g_assert_true (nl_ui_wait (computed, panel, 60000));
+      err = g_action_group_get_action_state (nl_panel_get_action_group (NL_PANEL (panel)), "error");
+      g_assert_nonnull (strstr (g_variant_get_string (err, NULL), "no LFP"));
+      {
+        g_autofree char *png = g_strdup_printf ("fields-%s-no-lfp.png", names[k]);
+        nl_ui_settle (100);
+        g_object_unref (nl_ui_render (panel, png));
+      }
+    }
+  {
+    GtkWidget *panel = open_panel (w, "granger");
+    GActionGroup *grp = nl_panel_get_action_group (NL_PANEL (panel));
+    g_autoptr(GVariant) x = g_action_group_get_action_state (grp, "x");
+    /* Its LFP signals are gone: back to the populations. */
+    g_assert_cmpstr (g_variant_get_string (x, NULL), ==, "pop:A");
+    nl_ui_settle (100);
+    g_object_unref (nl_ui_render (panel, "fields-granger-no-lfp.png"));
+  }
+}
+
 static void
 test_fields (void)
 {
-  g_autoptr(NlResults) r = make_results ();
+  g_autoptr(NlResults) r = make_results (TRUE);
   NlWindow *w = nl_window_new (NULL);
 
   gtk_window_set_default_size (GTK_WINDOW (w), 1100, 700);
@@ -401,6 +440,7 @@ test_fields (void)
   test_granger (w);
   test_nte (w);
   test_lfp (w);
+  test_no_lfp (w);
   gtk_window_destroy (GTK_WINDOW (w));
 }
 

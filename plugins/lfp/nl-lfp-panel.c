@@ -36,8 +36,16 @@ compute (NlFigurePanel *panel, const NlPanelInput *in, GCancellable *cancellable
 {
   NlLfpPanel *self = NL_LFP_PANEL (panel);
   NlLfpFigureOptions o = { 0 };
-  guint one;
+  guint one, n_el;
+  guint64 n_t;
+  double dt;
 
+  if (!nl_results_get_lfp (in->results, &n_t, &n_el, &dt))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                   _("These results have no LFP (NetPyNE records it with simConfig.recordLFP)"));
+      return NULL;
+    }
   g_mutex_lock (&self->lock);
   o.parts = self->parts;
   if (self->electrode_index >= 0)

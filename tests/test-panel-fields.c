@@ -153,6 +153,29 @@ find_area (GtkWidget *w)
   return NULL;
 }
 
+/* The index-th drop-down of a panel's toolbar, in order. */
+static GtkDropDown *
+find_dropdown (GtkWidget *w, guint *index)
+{
+  if (GTK_IS_DROP_DOWN (w) && (*index)-- == 0)
+    return GTK_DROP_DOWN (w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkDropDown *d = find_dropdown (c, index);
+      if (d)
+        return d;
+    }
+  return NULL;
+}
+
+static guint
+dropdown_selected (GtkWidget *panel, guint index)
+{
+  GtkDropDown *d = find_dropdown (panel, &index);
+  g_assert_nonnull (d);
+  return gtk_drop_down_get_selected (d);
+}
+
 /* A rendered panel: its pixels, where its figure's drawing area starts in them, and the
  * figure's first axes (laid out by that render). */
 typedef struct {
@@ -370,6 +393,20 @@ test_lfp (NlWindow *w)
 
   change (panel, "part", g_variant_new_string ("timeseries"));
   change (panel, "electrode", g_variant_new_int32 (7));
+  /* The drop-downs follow the actions: "Time series" is the second part, electrode 7 the
+   * ninth entry after "All electrodes". */
+  g_assert_cmpuint (dropdown_selected (panel, 0), ==, 1);
+  g_assert_cmpuint (dropdown_selected (panel, 1), ==, 8);
+  /* And the other way: choosing in the drop-down sets the action. */
+  {
+    guint i = 1;
+    g_autoptr(GVariant) st = NULL;
+    gtk_drop_down_set_selected (find_dropdown (panel, &i), 3);
+    st = g_action_group_get_action_state (nl_panel_get_action_group (NL_PANEL (panel)), "electrode");
+    g_assert_cmpint (g_variant_get_int32 (st), ==, 2);
+    g_assert_true (nl_ui_wait (computed, panel, 60000));
+    change (panel, "electrode", g_variant_new_int32 (7));
+  }
   s = shoot (panel, "fields-lfp-electrode7.png");
   g_assert_cmpuint (nl_figure_get_n_axes (nl_figure_panel_get_figure (NL_FIGURE_PANEL (panel))), ==, 1);
   /* Electrode 7's trace, alone, is the sine times 0.35²: at a crest it is at +0.1225 mV. */

@@ -124,6 +124,14 @@ build_figure (NlFigurePanel *panel, gpointer data, guint width, guint height, GE
   o.base.width = width;
   o.base.height = height;
   o.base.title = title;
+  /* The colour range includes 0 (no transfer beyond chance), so two small values are not
+   * painted as opposite extremes. */
+  o.vmin = 0, o.vmax = 0;
+  for (gsize k = 0; k < (gsize) m->n * m->n; k++)
+    if (isfinite (m->values[k]))
+      o.vmin = MIN (o.vmin, m->values[k]), o.vmax = MAX (o.vmax, m->values[k]);
+  if (!(o.vmax > o.vmin))
+    o.vmax = o.vmin + 1;
   o.xlabel = _("Target population");
   o.ylabel = _("Source population");
   return nl_nte_figure_new (m->values, m->n, (const char *const *) m->labels, &o, error);

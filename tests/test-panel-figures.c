@@ -100,6 +100,36 @@ find_drawing_area (GtkWidget *w)
   return NULL;
 }
 
+/* The n-th widget of `type` inside `w`, depth first (the toolbar's controls, in order). */
+static GtkWidget *
+find_widget (GtkWidget *w, GType type, guint *n)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && (*n)-- == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type, n);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gpointer
+nth_widget (GtkWidget *panel, GType type, guint n)
+{
+  GtkWidget *w = find_widget (panel, type, &n);
+  g_assert_nonnull (w);
+  return w;
+}
+
+static char *
+option_string (GtkWidget *panel, const char *action)
+{
+  g_autoptr(GVariant) v = g_action_group_get_action_state (nl_panel_get_action_group (NL_PANEL (panel)), action);
+  return g_variant_dup_string (v, NULL);
+}
+
 /* A panel rendered as on screen, with the offset of its figure (the drawing area) in it. */
 typedef struct {
   guchar   *px;
@@ -275,14 +305,23 @@ test_conn (void)
   nl_session_set_model (nl_window_get_session (w), NULL, net, NULL);
   panel = show_panel (w, "conn");
 
+  /* The action sets the drop-down (features: strength, weight, probability, numConns …). */
   set_option (panel, "feature", g_variant_new_string ("numConns"));
+  g_assert_cmpuint (gtk_drop_down_get_selected (nth_widget (panel, GTK_TYPE_DROP_DOWN, 0)), ==, 3);
   shot_take (&s, panel, "conn-numconns.png");
   nl_axes_get_limits (shot_axes (&s), &x0, &x1, &y0, &y1);
   g_assert_cmpfloat (x1 - x0, ==, 3);
   assert_heat_order (&s, conn_num, 3, 3);
   shot_clear (&s);
 
-  set_option (panel, "feature", g_variant_new_string ("weight"));
+  /* The drop-down sets the action and computes again. */
+  gtk_drop_down_set_selected (nth_widget (panel, GTK_TYPE_DROP_DOWN, 0), 1);
+  {
+    g_autofree char *feature = option_string (panel, "feature");
+    g_assert_cmpstr (feature, ==, "weight");
+  }
+  g_assert_true (nl_ui_wait (computed, panel, 60000));
+  nl_ui_settle (150);
   shot_take (&s, panel, "conn-weight.png");
   assert_heat_order (&s, conn_weight, 3, 3);
   shot_clear (&s);
@@ -474,6 +513,8 @@ test_traces (void)
   set_option (panel, "cells", g_variant_new_string (""));
   set_option (panel, "trace", g_variant_new_string ("i_syn"));
   set_option (panel, "time-range", g_variant_new ("(dd)", 100.0, 300.0));
+  g_assert_cmpfloat (gtk_spin_button_get_value (nth_widget (panel, GTK_TYPE_SPIN_BUTTON, 0)), ==, 100);
+  g_assert_cmpfloat (gtk_spin_button_get_value (nth_widget (panel, GTK_TYPE_SPIN_BUTTON, 1)), ==, 300);
   shot_take (&s, panel, "traces-isyn.png");
   nl_axes_get_limits (shot_axes (&s), &x0, &x1, &y0, &y1);
   g_assert_cmpfloat (x0, ==, 100);
@@ -481,6 +522,47 @@ test_traces (void)
   g_assert_cmpfloat (MAX (y0, y1), <, 1);
   assert_curve (&s, i_a, nl_palette_color (0, 1), 100, 300);
   shot_clear (&s);
+
+  /* The controls set the actions: the cells drop-down (all, A, B) and the window's end. */
+  gtk_drop_down_set_selected (nth_widget (panel, GTK_TYPE_DROP_DOWN, 1), 2);
+  gtk_spin_button_set_value (nth_widget (panel, GTK_TYPE_SPIN_BUTTON, 1), 200);
+  {
+    g_autofree char *cells = option_string (panel, "cells");
+    g_autoptr(GVariant) range = g_action_group_get_action_state (nl_panel_get_action_group (NL_PANEL (panel)),
+                                                                 "time-range");
+    g_assert_cmpstr (cells, ==, "B");
+    g_assert_true (g_variant_equal (range, g_variant_new ("(dd)", 100.0, 200.0)));
+  }
+
+  /* Other results: a trace of that name no longer exists, the panel shows their first. */
+  {
+    g_autoptr(NlResults) r2 = nl_results_new ();
+    double *t = g_new (double, 3), *v = g_new (double, 3);
+    guint32 a[] = { 0 };
+    for (guint i = 0; i < 3; i++)
+      t[i] = i, v[i] = -70.0 + i;
+    nl_results_add_pop (r2, "A", a, 1);
+    nl_results_set_trace_time (r2, t, 3);
+    nl_results_add_trace (r2, "V_dend", 0, v, 3);
+    nl_session_set_results (nl_window_get_session (w), r2, NULL);
+    g_assert_true (nl_ui_wait (computed, panel, 60000));
+    nl_ui_settle (150);
+    assert_no_panel_error (panel);
+    {
+      g_autofree char *trace = option_string (panel, "trace");
+      g_autofree char *cells = option_string (panel, "cells");
+      g_autoptr(GVariant) range = g_action_group_get_action_state (nl_panel_get_action_group (NL_PANEL (panel)),
+                                                                   "time-range");
+      g_assert_cmpstr (trace, ==, "V_dend");
+      g_assert_cmpstr (cells, ==, "");
+      /* 100 … 200 ms is past this run's end (2 ms): the whole run again. */
+      g_assert_true (g_variant_equal (range, g_variant_new ("(dd)", 0.0, 0.0)));
+    }
+    shot_take (&s, panel, "traces-new-results.png");
+    nl_axes_get_limits (shot_axes (&s), &x0, &x1, &y0, &y1);
+    g_assert_cmpfloat (x1, ==, 2);
+    shot_clear (&s);
+  }
   gtk_window_destroy (GTK_WINDOW (w));
 }
 

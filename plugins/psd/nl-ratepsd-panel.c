@@ -24,6 +24,7 @@ G_DECLARE_FINAL_TYPE (NlRatepsdPanel, nl_ratepsd_panel, NL, RATEPSD_PANEL, NlFig
 #define MAX_FREQ_HZ 100.0
 #define MIN_BIN_MS  0.1
 #define MAX_BIN_MS  250.0   /* a Nyquist frequency above MIN_FREQ_HZ */
+#define ROUNDING    1e-15   /* power below this fraction of the peak is rounding noise */
 
 struct _NlRatepsdPanel {
   NlFigurePanel  parent_instance;
@@ -149,14 +150,31 @@ build_figure (NlFigurePanel *panel, gpointer data, guint width, guint height, GE
 {
   RatePsd *d = data;
   NlCurvesOptions o = { 0 };
+  NlFigure *fig;
+  double hi = 0, lo = INFINITY;
+  gboolean rounding = FALSE;
 
   o.base.width = width;
   o.base.height = height;
   o.ylabel = _("Power of the rate per cell (Hz²/Hz)");
   o.x_min = 0;
   o.x_max = MIN (MAX_FREQ_HZ, 500.0 / d->bin_ms);
-  return nl_psd_figure_new (d->freqs, d->n, d->power, d->n_series, (const char *const *) d->labels, &o, FALSE,
-                            error);
+  fig = nl_psd_figure_new (d->freqs, d->n, d->power, d->n_series, (const char *const *) d->labels, &o, FALSE, error);
+  if (!fig)
+    return NULL;
+  /* Power that is zero but for rounding (the Nyquist bin of a sampled sinusoid, ~1e-28)
+   * would stretch the log axis over decades that mean nothing and flatten every peak: the
+   * axis starts at the smallest power above the rounding level. */
+  for (gsize i = 0; i < d->n * d->n_series; i++)
+    hi = MAX (hi, d->power[i]);
+  for (gsize i = 0; i < d->n * d->n_series; i++)
+    if (d->power[i] > 0 && d->power[i] < hi * ROUNDING)
+      rounding = TRUE;
+    else if (d->power[i] > 0)
+      lo = MIN (lo, d->power[i]);
+  if (rounding && isfinite (lo))
+    nl_axes_set_ylim (nl_figure_get_axes (fig, 0), lo / 2, NAN);
+  return fig;
 }
 
 /* Options ------------------------------------------------------------------------------------ */

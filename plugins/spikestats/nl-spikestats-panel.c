@@ -130,12 +130,22 @@ build_figure (NlFigurePanel *panel, gpointer data, guint width, guint height, GE
 {
   Stats *s = data;
   NlSpikeStatsOptions o = { 0 };
+  g_auto(GStrv) labels = g_new0 (char *, s->n_groups + 1);
 
+  /* Each box says how many cells it summarises: the ISI CV leaves out cells with few spikes,
+   * SPIKE-sync silent ones. */
+  for (guint g = 0; g < s->n_groups; g++)
+    {
+      gsize n = 0;
+      for (gsize i = 0; i < s->n_values[g]; i++)
+        n += !isnan (s->values[g][i]);
+      labels[g] = g_strdup_printf ("%s (n = %" G_GSIZE_FORMAT ")", s->labels[g], n);
+    }
   o.base.width = width;
   o.base.height = height;
   o.ylabel = _(statistics[s->statistic].ylabel);
   return nl_spikestats_figure_new ((const double *const *) s->values, s->n_values, s->n_groups,
-                                   (const char *const *) s->labels, &o, error);
+                                   (const char *const *) labels, &o, error);
 }
 
 /* Options ------------------------------------------------------------------------------------ */

@@ -275,6 +275,12 @@ computing_changed (GActionGroup *group, const char *name, GVariant *value, NlTra
 
   if (g_variant_get_boolean (value) || !d)
     return;
+  /* A window wholly after the new run's end would show nothing: show all of it. */
+  if (self->t_stop > self->t_start && self->t_start >= d->t_end)
+    {
+      self->t_start = self->t_stop = 0;
+      g_simple_action_set_state (action (self, "time-range"), g_variant_new ("(dd)", 0.0, 0.0));
+    }
   self->syncing = TRUE;
   n = g_list_model_get_n_items (G_LIST_MODEL (self->trace_list));
   gtk_string_list_splice (self->trace_list, 0, n, (const char *const *) d->traces);
@@ -378,6 +384,8 @@ nl_traces_panel_init (NlTracesPanel *self)
   self->to = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0, 1, 10));
   gtk_spin_button_set_digits (self->from, 1);
   gtk_spin_button_set_digits (self->to, 1);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->from), 7);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->to), 7);
   labelled (bar, _("_From (ms)"), GTK_WIDGET (self->from));
   labelled (bar, _("T_o (ms)"), GTK_WIDGET (self->to));
   g_signal_connect (self->from, "value-changed", G_CALLBACK (range_edited), self);

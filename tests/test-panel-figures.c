@@ -815,6 +815,53 @@ test_ratepsd (void)
   gtk_window_destroy (GTK_WINDOW (w));
 }
 
+/* errors ------------------------------------------------------------------------------------- */
+
+static void
+assert_panel_error (GtkWidget *panel, const char *part)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_true (nl_ui_wait (computed, panel, 60000));
+  nl_ui_settle (50);
+  err = panel_error (panel);
+  if (!strstr (err, part))
+    g_error ("panel error '%s' does not say '%s'", err, part);
+  g_assert_null (nl_figure_panel_get_data (NL_FIGURE_PANEL (panel)));
+}
+
+/* What a panel cannot show, it says in place of the figure. */
+static void
+test_errors (void)
+{
+  g_autoptr(NlResults) r = nl_results_new ();
+  g_autoptr(NlNetwork) net = build ("{'netParams': {" CELL_PARAMS ","
+                                    " 'popParams': {'A': {'cellType': 'PYR', 'numCells': 2001}}},"
+                                    " 'simConfig': {'duration': 100}}");
+  guint32 gids[] = { 0, 1 };
+  NlWindow *w = new_window ();
+  GtkWidget *panel;
+
+  nl_results_add_pop (r, "A", gids, 2);
+  nl_results_set_duration (r, 100);
+  nl_session_set_results (nl_window_get_session (w), r, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.add-panel", "s", "traces"));
+  assert_panel_error (nl_window_get_current_panel (w), "recordTraces");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.add-panel", "s", "ratepsd"));
+  assert_panel_error (nl_window_get_current_panel (w), "no spikes");
+
+  nl_session_set_model (nl_window_get_session (w), NULL, net, NULL);
+  panel = show_panel (w, "conn");
+  set_option (panel, "group-by", g_variant_new_string ("cell"));
+  assert_panel_error (panel, "up to 2000 cells");
+  g_object_unref (nl_ui_render (panel, "conn-error.png"));
+  /* Back to populations: the figure again. */
+  set_option (panel, "group-by", g_variant_new_string ("pop"));
+  assert_no_panel_error (panel);
+  g_assert_nonnull (nl_figure_panel_get_data (NL_FIGURE_PANEL (panel)));
+  gtk_window_destroy (GTK_WINDOW (w));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -825,5 +872,6 @@ main (int argc, char **argv)
   g_test_add_func ("/panel-figures/traces", test_traces);
   g_test_add_func ("/panel-figures/spikestats", test_spikestats);
   g_test_add_func ("/panel-figures/ratepsd", test_ratepsd);
+  g_test_add_func ("/panel-figures/errors", test_errors);
   return g_test_run ();
 }

@@ -79,7 +79,7 @@ compute (NlFigurePanel *panel, const NlPanelInput *in, GCancellable *cancellable
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("A matrix by cell is shown for networks of up to %u cells; this one has %u. "
-                     "Group by population, or use `netloom conn --by cell` for the numbers."),
+                     "Group by population, or write the numbers with `netloom analyze conn --group-by cell`."),
                    MAX_CELLS_BY_CELL, n_cells);
       return NULL;
     }

@@ -72,6 +72,12 @@ compute (NlFigurePanel *panel, const NlPanelInput *in, GCancellable *cancellable
   double fs, max_power = 0;
   guint s = 0;
 
+  if (nl_results_get_n_spikes (in->results) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                   _("These results have no spikes: there is no firing rate to analyse"));
+      return NULL;
+    }
   nl_spike_analysis_options_init (&opt);
   g_mutex_lock (&self->lock);
   opt.bin_ms = self->bin_ms;

@@ -1,6 +1,7 @@
 #include "nl-results-read.h"
 
 #include "nl-format.h"
+#include "nl-mat.h"
 #include "nl-results-write.h"   /* nl_spikes_csv_read */
 
 /* Format dispatch: sniff the first bytes, hand the file to its reader. */
@@ -30,7 +31,9 @@ nl_results_read (const char  *filename,
     case NL_FORMAT_CSV:
       return nl_spikes_csv_read (filename, -1, -1, error);
     case NL_FORMAT_MAT5:
+      return nl_netpyne_mat_read (filename, error);
     case NL_FORMAT_MAT73:
+      return nl_netpyne_mat_read (filename, error);
     case NL_FORMAT_PICKLE:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    "%s: reading %s results files is not yet supported", filename,

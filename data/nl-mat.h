@@ -33,6 +33,10 @@ G_BEGIN_DECLS
 NlResults *nl_netpyne_mat_read        (const char  *filename,
                                        GError     **error);
 
+/* The tree the MAT reader makes (before nl_mat_tree_to_results): {variable: value}. */
+JsonNode  *nl_netpyne_mat_read_tree   (const char  *filename,
+                                       GError     **error);
+
 /* NetPyNE's saveHDF5 output (hdf5storage: HDF5 with a 512-byte MATLAB 7.3 user block, groups
  * for dicts, MATLAB_class/Python.Type attributes, lists as cell arrays of object references
  * into /#refs#), walked with the HDF5 C API; meta["format"] = "netpyne-hdf5". Each
@@ -45,6 +49,9 @@ NlResults *nl_hdf5storage_read        (const char  *filename,
  * attribute and no /spikes group. MAT 7.3 files written by matio (MATLAB_class, no
  * Python.Type) are hdf5storage-readable too but are left to matio: this returns TRUE for
  * them only when `include_matlab` is set. */
+/* Its tree: {top-level name: value}, "#refs#" and NetPyNE's "__np_keys__" left out. */
+JsonNode  *nl_hdf5storage_read_tree   (const char  *filename,
+                                       GError     **error);
 gboolean   nl_hdf5storage_sniff       (const char  *filename,
                                        gboolean     include_matlab);
 

@@ -1,4 +1,5 @@
 #include "nl-results-write.h"
+#include "nl-mat.h"
 
 #include <nl-json.h>
 #include <errno.h>
@@ -106,6 +107,8 @@ nl_results_format_for_filename (const char *filename)
     return "csv";
   if (g_str_has_suffix (lower, ".sonata.h5"))
     return "sonata";
+  if (g_str_has_suffix (lower, ".mat"))
+    return "netpyne-mat";
   return NULL;
 }
 
@@ -123,8 +126,8 @@ nl_results_write (NlResults   *r,
       if (!format)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "%s: cannot tell the format from the name (write .json, .json.gz, .csv or "
-                       ".sonata.h5, or say the format)", filename);
+                       "%s: cannot tell the format from the name (write .json, .json.gz, .csv, "
+                       ".sonata.h5 or .mat, or say the format)", filename);
           return FALSE;
         }
     }
@@ -136,8 +139,11 @@ nl_results_write (NlResults   *r,
     return nl_spikes_csv_write (r, filename, error);
   if (g_str_equal (format, "sonata"))
     return nl_sonata_write (r, filename, error);
+  if (g_str_equal (format, "netpyne-mat") || g_str_equal (format, "mat"))
+    return nl_netpyne_mat_write (r, filename, error);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "%s: cannot write format '%s' (netpyne-json, json.gz, csv or sonata)", filename, format);
+               "%s: cannot write format '%s' (netpyne-json, json.gz, csv, sonata or netpyne-mat)",
+               filename, format);
   return FALSE;
 }
 

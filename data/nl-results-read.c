@@ -27,12 +27,17 @@ nl_results_read (const char  *filename,
     case NL_FORMAT_JSON_GZ:
       return nl_netpyne_json_read (filename, error);
     case NL_FORMAT_HDF5:
+      if (nl_hdf5storage_sniff (filename, TRUE))
+        return nl_hdf5storage_read (filename, error);
       return nl_sonata_read (filename, error);
     case NL_FORMAT_CSV:
       return nl_spikes_csv_read (filename, -1, -1, error);
     case NL_FORMAT_MAT5:
       return nl_netpyne_mat_read (filename, error);
     case NL_FORMAT_MAT73:
+      /* hdf5storage (NetPyNE's saveHDF5) also writes a MATLAB 7.3 header. */
+      if (nl_hdf5storage_sniff (filename, FALSE))
+        return nl_hdf5storage_read (filename, error);
       return nl_netpyne_mat_read (filename, error);
     case NL_FORMAT_PICKLE:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,

@@ -601,6 +601,169 @@ test_atomic (void)
   g_assert_true (g_str_has_prefix (error->message, missing));
 }
 
+
+/* ---- hdf5storage ---------------------------------------------------------------------- */
+
+/* tut2 as NetPyNE's saveHDF5 writes it (without traces; see tests/data/gen-hdf5storage.py). */
+static void
+test_hdf5storage_tut2 (void)
+{
+  g_autofree char *gz = data_file ("tut2-spikes.hdf5.gz");
+  g_autofree char *path = tmp_path ("tut2-spikes.hdf5");
+  g_autofree char *summary = nl_test_shared_file ("reference/netpyne/tut2/tut2_summary.json");
+  g_autofree char *json = nl_test_shared_file ("reference/netpyne/tut2/tut2_data.json.gz");
+  g_autoptr(GFile) in = g_file_new_for_path (gz);
+  g_autoptr(GFile) out = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  if (!summary || !json)
+    return;
+
+  g_autoptr(GInputStream) raw = G_INPUT_STREAM (g_file_read (in, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) zin = g_converter_input_stream_new (raw, G_CONVERTER (z));
+  g_autoptr(GOutputStream) os = G_OUTPUT_STREAM (g_file_replace (out, NULL, FALSE, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_splice (os, zin, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                          NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (nl_hdf5storage_sniff (path, FALSE));
+  g_autoptr(NlResults) r = read_ok (path);
+  g_autoptr(NlResults) j = read_ok (json);
+  g_autoptr(JsonParser) p = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (p, summary, &error));
+  JsonObject *s = json_node_get_object (json_parser_get_root (p));
+  JsonObject *pops = json_object_get_object_member (s, "pops");
+
+  g_assert_cmpstr (json_object_get_string_member (nl_results_get_meta (r), "format"), ==, "netpyne-hdf5");
+  g_assert_cmpuint (nl_results_get_n_spikes (r), ==, json_object_get_int_member (s, "totalSpikes"));
+  g_assert_cmpfloat (nl_results_get_duration (r), ==, json_object_get_double_member (s, "duration_ms"));
+  g_autoptr(GList) names = json_object_get_members (pops);
+  for (GList *l = names; l; l = l->next)
+    {
+      int q = find_pop (r, l->data);
+      g_assert_cmpint (q, >=, 0);
+      g_assert_cmpuint (pop_spikes (r, q), ==,
+                        json_object_get_int_member (json_object_get_object_member (pops, l->data), "spikes"));
+    }
+  assert_same_spikes (j, r);
+  assert_same_pops (j, r, FALSE);
+  g_assert_cmpuint (nl_results_get_n_cells (r), ==, json_object_get_int_member (s, "numCells"));
+}
+
+/* The synthetic file equals the same dict saved as JSON; its LFP parts (not in the JSON
+ * reader) are the generator's multiples of the LFP. */
+static void
+test_hdf5storage_synthetic (void)
+{
+  g_autofree char *h5 = data_file ("hdf5storage-synthetic.hdf5");
+  g_autofree char *json = data_file ("hdf5storage-synthetic.json");
+  g_autoptr(NlResults) r = read_ok (h5);
+  g_autoptr(NlResults) j = read_ok (json);
+  guint64 ns;
+  guint ne;
+  double dt;
+
+  assert_same_spikes (j, r);
+  assert_same_pops (j, r, TRUE);   /* hdf5storage sorts keys, as the JSON does */
+  assert_same_traces (j, r);
+  g_assert_cmpfloat (nl_results_get_duration (r), ==, 2.0);
+  const double *lfp = nl_results_get_lfp (r, &ns, &ne, &dt);
+  const double *lj = nl_results_get_lfp (j, &ns, &ne, &dt);
+  g_assert_cmpuint (ns, ==, 4);
+  g_assert_cmpuint (ne, ==, 2);
+  g_assert_cmpfloat (dt, ==, 0.5);
+  g_assert_true (memcmp (lfp, lj, 8 * sizeof (double)) == 0);
+  for (guint i = 0; i < 8; i++)
+    g_assert_cmpfloat (lfp[i], ==, i * 0.5 - 1.0);
+  g_assert_cmpuint (nl_results_get_n_lfp_parts (r), ==, 3);
+  static const double factor[] = { 0.75, 0.25, 0.125 };
+  for (guint k = 0; k < 3; k++)
+    {
+      NlLfpPartKind kind;
+      const char *pop;
+      guint32 gid;
+      const double *part = nl_results_get_lfp_part (r, k, &kind, &pop, &gid);
+      g_assert_cmpint (kind, ==, k < 2 ? NL_LFP_PART_POP : NL_LFP_PART_CELL);
+      if (k < 2)
+        g_assert_cmpstr (pop, ==, k == 0 ? "E" : "I");
+      else
+        g_assert_cmpuint (gid, ==, 3);
+      for (guint i = 0; i < 8; i++)
+        g_assert_cmpfloat (part[i], ==, lfp[i] * factor[k]);
+    }
+  const double *xyz = nl_results_get_lfp_electrodes (r, &ne);
+  g_assert_cmpuint (ne, ==, 2);
+  g_assert_cmpfloat (xyz[4], ==, 40.0);
+
+  /* The tree keeps None, booleans and nested dicts. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) tree = nl_hdf5storage_read_tree (h5, &error);
+  g_assert_no_error (error);
+  JsonObject *cfg = json_object_get_object_member (json_node_get_object (tree), "simConfig");
+  g_assert_true (json_object_get_null_member (cfg, "filename"));
+  g_assert_false (json_object_get_boolean_member (cfg, "verbose"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (cfg, "seeds"), "stim"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+    json_object_get_object_member (cfg, "recordTraces"), "V_soma"), "sec"), ==, "soma");
+  g_assert_false (json_object_has_member (json_node_get_object (tree), "__np_keys__"));
+}
+
+/* Which reader an HDF5 file goes to. */
+static void
+test_hdf5storage_sniff (void)
+{
+  g_autofree char *h5 = data_file ("hdf5storage-synthetic.hdf5");
+  g_autoptr(NlResults) syn = synthetic (2);
+  g_autofree char *mat = tmp_path ("sniff.mat");
+  g_autofree char *sonata = tmp_path ("sniff.sonata.h5");
+  write_ok (syn, mat);
+  write_ok (syn, sonata);
+  g_assert_true (nl_hdf5storage_sniff (h5, FALSE));
+  g_assert_false (nl_hdf5storage_sniff (mat, FALSE));   /* matio's MAT 7.3: no Python.Type */
+  g_assert_true (nl_hdf5storage_sniff (mat, TRUE));
+  g_assert_false (nl_hdf5storage_sniff (sonata, TRUE));
+  g_autoptr(NlResults) r = read_ok (sonata);
+  g_assert_cmpstr (json_object_get_string_member (nl_results_get_meta (r), "format"), ==, "sonata");
+
+  /* matio's MAT 7.3 read by the hdf5storage walker too: the same results. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlResults) b = nl_hdf5storage_read (mat, &error);
+  g_assert_no_error (error);
+  assert_same (syn, b);
+}
+
+static void
+test_hdf5storage_bad (void)
+{
+  static const char *const cases[][2] = {
+    { "h5s-wrong-type.hdf5", "simData.spkt" },
+    { "h5s-cycle.hdf5", "simData.spkt[0]: refers to an object already read" },
+    { "h5s-shared.hdf5", "simData.spkt[1]: refers to an object already read" },
+    { "h5s-huge.hdf5", "simData.spkid: declares" },
+    { "h5s-extlink.hdf5", "simData: holds a soft or external link" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = data_file (cases[i][0]);
+      read_fails (path, cases[i][1]);
+    }
+
+  /* Truncated: an error naming the file, whichever reader the remains go to. */
+  g_autofree char *src = data_file ("hdf5storage-synthetic.hdf5");
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (src, &bytes, &len, NULL));
+  g_autofree char *cut = tmp_path ("cut.hdf5");
+  gsize lens[] = { 0, 100, 512, 600, 2048, len / 4, len / 2, len - 1000, len - 1 };
+  for (guint i = 0; i < G_N_ELEMENTS (lens); i++)
+    {
+      write_bytes (cut, bytes, lens[i]);
+      read_fails (cut, NULL);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -614,5 +777,9 @@ main (int argc, char **argv)
   g_test_add_func ("/mat/truncated-corrupt", test_truncated_corrupt);
   g_test_add_func ("/mat/huge-dims", test_huge_dims);
   g_test_add_func ("/mat/atomic", test_atomic);
+  g_test_add_func ("/mat/hdf5storage-tut2", test_hdf5storage_tut2);
+  g_test_add_func ("/mat/hdf5storage-synthetic", test_hdf5storage_synthetic);
+  g_test_add_func ("/mat/hdf5storage-sniff", test_hdf5storage_sniff);
+  g_test_add_func ("/mat/hdf5storage-bad", test_hdf5storage_bad);
   return g_test_run ();
 }

@@ -177,72 +177,6 @@ collect_link (hid_t group, const char *name, const LinkInfo *info, void *data)
   return 0;
 }
 
-/* The field order recorded in MATLAB_fields (a list of variable-length char arrays), or
- * NULL. matio records a struct's own order (NetLoom's MAT files: populations in their
- * order); hdf5storage records its keys sorted, the same as the link index. */
-static GPtrArray *
-field_order (hid_t g)
-{
-  GPtrArray *names = NULL;
-  if (H5Aexists (g, "MATLAB_fields") <= 0)
-    return NULL;
-  hid_t a = H5Aopen (g, "MATLAB_fields", H5P_DEFAULT);
-  hid_t t = a >= 0 ? H5Aget_type (a) : -1;
-  hid_t s = a >= 0 ? H5Aget_space (a) : -1;
-  hid_t base = t >= 0 && H5Tget_class (t) == H5T_VLEN ? H5Tget_super (t) : -1;
-  hssize_t n = s >= 0 ? H5Sget_simple_extent_npoints (s) : -1;
-  if (base >= 0 && H5Tget_size (base) == 1 && n > 0 && n < (1 << 20))
-    {
-      hid_t cs = H5Tcopy (H5T_C_S1);
-      hid_t mt = H5Tvlen_create (cs);
-      hvl_t *v = g_new0 (hvl_t, n);
-      if (H5Aread (a, mt, v) >= 0)
-        {
-          names = g_ptr_array_new_with_free_func (g_free);
-          for (hssize_t i = 0; i < n; i++)
-            g_ptr_array_add (names, g_strndup (v[i].p ? v[i].p : "", MIN (v[i].len, 4096)));
-          H5Dvlen_reclaim (mt, s, H5P_DEFAULT, v);
-        }
-      g_free (v);
-      H5Tclose (mt);
-      H5Tclose (cs);
-    }
-  if (base >= 0)
-    H5Tclose (base);
-  if (s >= 0)
-    H5Sclose (s);
-  if (t >= 0)
-    H5Tclose (t);
-  if (a >= 0)
-    H5Aclose (a);
-  return names;
-}
-
-/* `links` (by name) reordered: the recorded field order first, then any others. */
-static void
-apply_field_order (GPtrArray *links, GPtrArray *order)
-{
-  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) placed = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *sorted = g_ptr_array_new_full (links->len, g_free);
-
-  for (guint i = 0; i < links->len; i++)
-    g_hash_table_add (present, g_ptr_array_index (links, i));
-  for (guint i = 0; i < order->len; i++)
-    {
-      const char *f = g_ptr_array_index (order, i);
-      if (g_hash_table_contains (present, f) && g_hash_table_add (placed, (gpointer) f))
-        g_ptr_array_add (sorted, g_strdup (f));
-    }
-  for (guint i = 0; i < links->len; i++)
-    if (!g_hash_table_contains (placed, g_ptr_array_index (links, i)))
-      g_ptr_array_add (sorted, g_strdup (g_ptr_array_index (links, i)));
-  g_ptr_array_set_size (links, 0);
-  for (guint i = 0; i < sorted->len; i++)
-    g_ptr_array_add (links, g_steal_pointer (&sorted->pdata[i]));
-  g_ptr_array_unref (sorted);
-}
-
 static JsonNode *
 walk_group (Walk *w, hid_t g, const char *path, int depth, GError **error)
 {
@@ -256,9 +190,9 @@ walk_group (Walk *w, hid_t g, const char *path, int depth, GError **error)
       return fail (w, error, path, links.soft ? "holds a soft or external link, which NetPyNE's "
                    "files never have" : "cannot list the group's members (corrupt file?)");
     }
-  g_autoptr(GPtrArray) order = field_order (g);
-  if (order)
-    apply_field_order (links.names, order);
+  /* Members in name order: hdf5storage records a dict's keys sorted (MATLAB_fields), so this
+   * is its order too, without reading variable-length data (MATLAB_fields), the part of
+   * libhdf5 that corrupt files crash most easily. */
   o = json_object_new ();
   for (guint i = 0; i < links.names->len; i++)
     {

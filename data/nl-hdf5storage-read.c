@@ -20,6 +20,23 @@
 #define NL_H5S_MAX_DEPTH 128
 #define NL_H5S_MAX_RANK  32
 
+/* Nodes that take over (not ref) their container. */
+static JsonNode *
+take_array (JsonArray *a)
+{
+  JsonNode *n = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (n, a);
+  return n;
+}
+
+static JsonNode *
+take_object (JsonObject *o)
+{
+  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (n, o);
+  return n;
+}
+
 typedef struct {
   const char *filename;
   guint64     budget;     /* bytes declared sizes may still claim */
@@ -215,7 +232,7 @@ walk_group (Walk *w, hid_t g, const char *path, int depth, GError **error)
       json_object_set_member (o, name, v);
     }
   g_ptr_array_unref (links.names);
-  return json_node_init_object (json_node_alloc (), o);
+  return take_object (o);
 }
 
 /* ---- datasets ----------------------------------------------------------------------- */
@@ -351,7 +368,7 @@ read_char (Walk *w, hid_t ds, hid_t type, int rank, const hsize_t *h5dims, gsize
       g_strchomp (text);
       json_array_add_element (list, text_node (text));
     }
-  return json_node_init_array (json_node_alloc (), list);
+  return take_array (list);
 }
 
 /* A cell: object references, each walked in turn. */
@@ -418,9 +435,9 @@ walk_dataset (Walk *w, hid_t ds, const char *path, int depth, GError **error)
       else if (is (mclass, "char") || is (ptype, "str") || is (ptype, "bytes"))
         result = json_node_init_string (json_node_alloc (), "");
       else if (is (ptype, "dict"))
-        result = json_node_init_object (json_node_alloc (), json_object_new ());
+        result = take_object (json_object_new ());
       else
-        result = json_node_init_array (json_node_alloc (), json_array_new ());
+        result = take_array (json_array_new ());
       goto out;
     }
 

@@ -19,6 +19,23 @@
 #define NL_MAT_SLACK     (G_GUINT64_CONSTANT (1) << 20)
 #define NL_MAT_MAX_DEPTH 128
 
+/* Nodes that take over (not ref) their container. */
+static JsonNode *
+take_array (JsonArray *a)
+{
+  JsonNode *n = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (n, a);
+  return n;
+}
+
+static JsonNode *
+take_object (JsonObject *o)
+{
+  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (n, o);
+  return n;
+}
+
 /* ---- shapes ------------------------------------------------------------------------- */
 
 NlMatShape
@@ -62,7 +79,7 @@ nest (int rank, const gsize *dims, int level, gsize index, gsize stride,
         json_array_add_element (a, nest (rank, dims, level + 1, idx, stride * dims[level],
                                          get, data, user_data));
     }
-  return json_node_init_array (json_node_alloc (), a);
+  return take_array (a);
 }
 
 JsonNode *
@@ -82,7 +99,7 @@ nl_mat_array_to_json (int              rank,
         big++;
     }
   if (n == 0)
-    return json_node_init_array (json_node_alloc (), json_array_new ());
+    return take_array (json_array_new ());
   if (shape == NL_MAT_SHAPE_AUTO && n == 1)
     return get (data, 0, user_data);
   if (shape == NL_MAT_SHAPE_VECTOR || (shape == NL_MAT_SHAPE_AUTO && big <= 1))
@@ -90,7 +107,7 @@ nl_mat_array_to_json (int              rank,
       JsonArray *a = json_array_sized_new (n);
       for (gsize i = 0; i < n; i++)
         json_array_add_element (a, get (data, i, user_data));
-      return json_node_init_array (json_node_alloc (), a);
+      return take_array (a);
     }
   if (rank <= 2)
     {
@@ -102,9 +119,9 @@ nl_mat_array_to_json (int              rank,
           JsonArray *row = json_array_sized_new (d2[1]);
           for (gsize j = 0; j < d2[1]; j++)
             json_array_add_element (row, get (data, i + j * d2[0], user_data));
-          json_array_add_element (rows, json_node_init_array (json_node_alloc (), row));
+          json_array_add_element (rows, take_array (row));
         }
-      return json_node_init_array (json_node_alloc (), rows);
+      return take_array (rows);
     }
   return nest (rank, dims, 0, 0, 1, get, data, user_data);
 }
@@ -385,7 +402,7 @@ char_to_json (Walk *w, matvar_t *v, gsize n, const char *path, GError **error)
       else
         return string_node (text);
     }
-  return json_node_init_array (json_node_alloc (), list);
+  return take_array (list);
 }
 
 static JsonNode *
@@ -416,7 +433,7 @@ struct_element (Walk *w, matvar_t *v, gsize index, gsize n, const char *path, in
       matvar_t *field = Mat_VarGetStructFieldByIndex (v, f, index);
       JsonNode *fn;
       if (!field)
-        fn = json_node_init_array (json_node_alloc (), json_array_new ());
+        fn = take_array (json_array_new ());
       else if (!(fn = mat_to_json (w, field, sub, depth + 1, error)))
         {
           json_object_unref (o);
@@ -424,7 +441,7 @@ struct_element (Walk *w, matvar_t *v, gsize index, gsize n, const char *path, in
         }
       json_object_set_member (o, fname, fn);
     }
-  return json_node_init_object (json_node_alloc (), o);
+  return take_object (o);
 }
 
 static JsonNode *
@@ -448,7 +465,7 @@ mat_to_json (Walk *w, matvar_t *v, const char *path, int depth, GError **error)
   switch (v->class_type)
     {
     case MAT_C_EMPTY:
-      return json_node_init_array (json_node_alloc (), json_array_new ());
+      return take_array (json_array_new ());
     case MAT_C_CHAR:
       return char_to_json (w, v, n, path, error);
     case MAT_C_STRUCT:
@@ -466,7 +483,7 @@ mat_to_json (Walk *w, matvar_t *v, const char *path, int depth, GError **error)
               }
             json_array_add_element (a, e);
           }
-        return json_node_init_array (json_node_alloc (), a);
+        return take_array (a);
       }
     case MAT_C_CELL:
       {
@@ -485,7 +502,7 @@ mat_to_json (Walk *w, matvar_t *v, const char *path, int depth, GError **error)
                   : g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", path, i);
                 matvar_t *cell = i <= G_MAXINT ? Mat_VarGetCell (v, (int) i) : NULL;
                 JsonNode *e = cell ? mat_to_json (w, cell, sub, depth + 1, error)
-                                   : json_node_init_array (json_node_alloc (), json_array_new ());
+                                   : take_array (json_array_new ());
                 if (!e)
                   {
                     json_array_unref (a);
@@ -497,11 +514,11 @@ mat_to_json (Walk *w, matvar_t *v, const char *path, int depth, GError **error)
             if (rows == 1)
               {
                 json_array_unref (outer);
-                return json_node_init_array (json_node_alloc (), a);
+                return take_array (a);
               }
-            json_array_add_element (outer, json_node_init_array (json_node_alloc (), a));
+            json_array_add_element (outer, take_array (a));
           }
-        return json_node_init_array (json_node_alloc (), outer);
+        return take_array (outer);
       }
     case MAT_C_DOUBLE: case MAT_C_SINGLE:
     case MAT_C_INT8: case MAT_C_UINT8: case MAT_C_INT16: case MAT_C_UINT16:
@@ -1002,7 +1019,7 @@ nl_netpyne_mat_read_tree (const char  *filename,
       json_object_set_member (top, vname, node);
     }
   Mat_Close (mat);
-  return json_node_init_object (json_node_alloc (), top);
+  return take_object (top);
 }
 
 /* ---- tree → results ---------------------------------------------------------------- */

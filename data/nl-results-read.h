@@ -1,13 +1,15 @@
 /* nl-results-read.h — reading a results file into NlResults, whatever its format.
  *
  * nl_results_read() sniffs the file (nl_format_detect_file) and hands it to the reader of
- * its format. Read now: NetPyNE's sim.saveData JSON (plain or gzip) and SONATA spikes
- * (HDF5). Other formats (NetPyNE MAT/HDF5/pickle, NetLoom's native .h5, CSV) give
- * G_IO_ERROR_NOT_SUPPORTED for now. Every error message starts with the file name and names
+ * its format. Read now: NetPyNE's sim.saveData JSON (plain or gzip), MAT (5 or 7.3) and
+ * hdf5storage .hdf5 (nl-mat.h; an HDF5 or MAT 7.3 file whose objects carry hdf5storage's
+ * Python.Type attributes), SONATA spikes (HDF5) and CSV spikes. Other formats (NetPyNE
+ * pickle, NetLoom's native .h5) give G_IO_ERROR_NOT_SUPPORTED for now. Every error message starts with the file name and names
  * the key or HDF5 object path at fault; bad input never crashes and never makes the reader
  * allocate more than the file can hold.
  *
- * meta["format"] says what was read: "netpyne-json" or "sonata" (CONTRACTS.md `info`).
+ * meta["format"] says what was read: "netpyne-json", "netpyne-mat", "netpyne-hdf5", "sonata"
+ * or "csv" (CONTRACTS.md `info`).
  */
 #pragma once
 

@@ -14,6 +14,7 @@
  *    when the results carry one (else {}), with duration/recordStep set from the results.
  *  - "csv" (`.csv`): spikes, header `t_ms,gid`, sorted by time then gid, times `%.17g`.
  *  - "sonata" (`.sonata.h5`): SONATA spikes (see nl_sonata_write).
+ *  - "netpyne-mat" (`.mat`): MAT 7.3 in the same layout (nl_netpyne_mat_write, nl-mat.h).
  * An unknown format or extension is G_IO_ERROR_INVALID_ARGUMENT.
  */
 #pragma once
@@ -27,8 +28,8 @@ gboolean    nl_results_write          (NlResults   *r,
                                        const char  *filename,
                                        const char  *format,
                                        GError     **error);
-/* The format nl_results_write would pick for `filename` ("netpyne-json", "csv", "sonata"),
- * or NULL. */
+/* The format nl_results_write would pick for `filename` ("netpyne-json", "csv", "sonata",
+ * "netpyne-mat"), or NULL. */
 const char *nl_results_format_for_filename (const char *filename);
 
 gboolean    nl_netpyne_json_write     (NlResults   *r,

@@ -41,6 +41,7 @@ typedef struct {
   const char *filename;
   guint64     budget;     /* bytes declared sizes may still claim */
   GHashTable *visited;    /* object addresses already walked */
+  gboolean    check_only; /* follow references and check sizes, read no values */
 } Walk;
 
 static void
@@ -426,6 +427,8 @@ walk_dataset (Walk *w, hid_t ds, const char *path, int depth, GError **error)
   for (int i = 0; i < rank; i++)
     if (!g_size_checked_mul (&n, n, h5dims[i]))
       n = G_MAXSIZE;
+  if (H5Sget_simple_extent_type (space) == H5S_NULL)
+    n = 0;
 
   if (int_attr (ds, "MATLAB_empty", &empty, 1) == 1 && empty)
     {
@@ -457,6 +460,11 @@ walk_dataset (Walk *w, hid_t ds, const char *path, int depth, GError **error)
       goto out;
     }
   w->budget -= bytes;
+  if (w->check_only && H5Tget_class (type) != H5T_REFERENCE)
+    {
+      result = json_node_init_null (json_node_alloc ());
+      goto out;
+    }
 
   switch (H5Tget_class (type))
     {
@@ -539,12 +547,13 @@ walk_object (Walk *w, hid_t obj, const char *path, int depth, GError **error)
 
 /* ---- the file ------------------------------------------------------------------------ */
 
-JsonNode *
-nl_hdf5storage_read_tree (const char  *filename,
-                          GError     **error)
+static JsonNode *
+read_tree (const char  *filename,
+           gboolean     check_only,
+           GError     **error)
 {
   GStatBuf st;
-  Walk w = { filename, 0, NULL };
+  Walk w = { filename, 0, NULL, check_only };
   JsonNode *root;
 
   silence_hdf5 ();
@@ -570,6 +579,23 @@ nl_hdf5storage_read_tree (const char  *filename,
   H5Fclose (file);
   g_hash_table_unref (w.visited);
   return root;
+}
+
+JsonNode *
+nl_hdf5storage_read_tree (const char  *filename,
+                          GError     **error)
+{
+  return read_tree (filename, FALSE, error);
+}
+
+gboolean
+nl_hdf5storage_check (const char  *filename,
+                      GError     **error)
+{
+  JsonNode *tree = read_tree (filename, TRUE, error);
+  if (tree)
+    json_node_unref (tree);
+  return tree != NULL;
 }
 
 NlResults *

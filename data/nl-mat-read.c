@@ -151,11 +151,15 @@ mat_log_init (void)
   g_private_replace (&last_message, NULL);
 }
 
+/* matio's last error, its first line (HDF5's error stacks follow it). */
 static const char *
 mat_message (void)
 {
-  const char *m = g_private_get (&last_message);
-  return m ? m : "no details";
+  char *m = g_private_get (&last_message);
+  if (!m)
+    return "no details";
+  m[strcspn (m, "\n")] = 0;
+  return m;
 }
 
 /* ---- matvar → JSON ----------------------------------------------------------------- */
@@ -944,7 +948,17 @@ nl_netpyne_mat_read_tree (const char  *filename,
           return NULL;
         }
     }
-  else if (Mat_GetVersion (mat) != MAT_FT_MAT73)
+  else if (Mat_GetVersion (mat) == MAT_FT_MAT73)
+    {
+      /* matio follows cell references as they come: a cycle or a reference shared many
+       * times over would make it recurse or expand without bound. */
+      if (!nl_hdf5storage_check (filename, error))
+        {
+          Mat_Close (mat);
+          return NULL;
+        }
+    }
+  else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "%s: a MAT 4 file; NetPyNE writes MAT 5 or 7.3", filename);

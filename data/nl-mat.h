@@ -52,6 +52,11 @@ NlResults *nl_hdf5storage_read        (const char  *filename,
 /* Its tree: {top-level name: value}, "#refs#" and NetPyNE's "__np_keys__" left out. */
 JsonNode  *nl_hdf5storage_read_tree   (const char  *filename,
                                        GError     **error);
+/* The same walk without reading values: every object reached once, every declared size
+ * within what the file holds. The MAT reader runs it on MAT 7.3 files before matio, which
+ * follows references without such checks. */
+gboolean   nl_hdf5storage_check       (const char  *filename,
+                                       GError     **error);
 gboolean   nl_hdf5storage_sniff       (const char  *filename,
                                        gboolean     include_matlab);
 

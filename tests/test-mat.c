@@ -347,6 +347,19 @@ test_round_trip (void)
     }
 }
 
+/* Empty results (no populations, spikes, traces or LFP; duration unknown) round-trip too. */
+static void
+test_empty (void)
+{
+  g_autoptr(NlResults) a = nl_results_new ();
+  g_autofree char *out = tmp_path ("empty.mat");
+  write_ok (a, out);
+  g_autoptr(NlResults) b = read_ok (out);
+  assert_same (a, b);
+  g_assert_cmpuint (nl_results_get_n_spikes (b), ==, 0);
+  g_assert_true (isnan (nl_results_get_duration (b)));
+}
+
 /* savemat's shapes: length-1 lists stored as 1×1 read back as lists where NetPyNE has lists,
  * an empty population, LFP parts, electrodes from simConfig.recordLFP, None → null. */
 static void
@@ -784,6 +797,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mat/tut2", test_tut2_mat);
   g_test_add_func ("/mat/tut2-round-trip", test_tut2_round_trip);
   g_test_add_func ("/mat/round-trip", test_round_trip);
+  g_test_add_func ("/mat/empty", test_empty);
   g_test_add_func ("/mat/savemat-shapes", test_savemat_shapes);
   g_test_add_func ("/mat/savemat-classes", test_savemat_classes);
   g_test_add_func ("/mat/bad-types", test_bad_types);

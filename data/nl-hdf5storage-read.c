@@ -20,23 +20,6 @@
 #define NL_H5S_MAX_DEPTH 128
 #define NL_H5S_MAX_RANK  32
 
-/* Nodes that take over (not ref) their container. */
-static JsonNode *
-take_array (JsonArray *a)
-{
-  JsonNode *n = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (n, a);
-  return n;
-}
-
-static JsonNode *
-take_object (JsonObject *o)
-{
-  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (n, o);
-  return n;
-}
-
 typedef struct {
   const char *filename;
   guint64     budget;     /* bytes declared sizes may still claim */
@@ -233,7 +216,7 @@ walk_group (Walk *w, hid_t g, const char *path, int depth, GError **error)
       json_object_set_member (o, name, v);
     }
   g_ptr_array_unref (links.names);
-  return take_object (o);
+  return nl_mat_take_object (o);
 }
 
 /* ---- datasets ----------------------------------------------------------------------- */
@@ -369,7 +352,7 @@ read_char (Walk *w, hid_t ds, hid_t type, int rank, const hsize_t *h5dims, gsize
       g_strchomp (text);
       json_array_add_element (list, text_node (text));
     }
-  return take_array (list);
+  return nl_mat_take_array (list);
 }
 
 /* A cell: object references, each walked in turn. */
@@ -438,9 +421,9 @@ walk_dataset (Walk *w, hid_t ds, const char *path, int depth, GError **error)
       else if (is (mclass, "char") || is (ptype, "str") || is (ptype, "bytes"))
         result = json_node_init_string (json_node_alloc (), "");
       else if (is (ptype, "dict"))
-        result = take_object (json_object_new ());
+        result = nl_mat_take_object (json_object_new ());
       else
-        result = take_array (json_array_new ());
+        result = nl_mat_take_array (json_array_new ());
       goto out;
     }
 

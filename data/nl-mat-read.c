@@ -2,129 +2,17 @@
  *
  * matio gives each top-level variable as a tree of matvar_t; we turn it into the JsonNode
  * tree NetPyNE's JSON output would have (see nl-mat.h for the mapping) and let the JSON
- * reader make the results, so MAT and JSON mean exactly the same thing.
+ * reader make the results (nl-mat-tree.c), so MAT and JSON mean exactly the same thing.
+ * Before matio reads anything, a MAT 5 file's element tree is checked (nl-mat5-check.c) and
+ * a MAT 7.3 file's objects walked without their values (nl_hdf5storage_check); then every
+ * variable's declared sizes are checked against the file's size.
  */
 #include "nl-mat.h"
-#include "nl-results-read.h"
 
-#include <nl-json.h>
 #include <matio.h>
-#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
-/* Deflate expands at most about 1032:1; a variable declaring more than this many bytes per
- * byte of file (plus some slack for tiny files) cannot be real. */
-#define NL_MAT_MAX_RATIO 1100
-#define NL_MAT_SLACK     (G_GUINT64_CONSTANT (1) << 20)
-#define NL_MAT_MAX_DEPTH 128
-
-/* Nodes that take over (not ref) their container. */
-static JsonNode *
-take_array (JsonArray *a)
-{
-  JsonNode *n = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (n, a);
-  return n;
-}
-
-static JsonNode *
-take_object (JsonObject *o)
-{
-  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (n, o);
-  return n;
-}
-
-/* ---- shapes ------------------------------------------------------------------------- */
-
-NlMatShape
-nl_mat_shape_for_path (const char *path)
-{
-  g_auto(GStrv) parts = NULL;
-  guint n;
-
-  if (g_str_equal (path, "simData.spkt") || g_str_equal (path, "simData.spkid")
-      || g_str_equal (path, "simData.t"))
-    return NL_MAT_SHAPE_VECTOR;
-  if (g_str_equal (path, "simData.LFP") || g_str_equal (path, "simConfig.recordLFP"))
-    return NL_MAT_SHAPE_MATRIX;
-  if (strchr (path, '[') != NULL)
-    return NL_MAT_SHAPE_AUTO;
-  parts = g_strsplit (path, ".", 5);
-  n = g_strv_length (parts);
-  if (n == 3 && g_str_equal (parts[0], "simData")
-      && (g_str_equal (parts[1], "LFPPops") || g_str_equal (parts[1], "LFPCells")))
-    return NL_MAT_SHAPE_MATRIX;
-  if (n == 3 && g_str_equal (parts[0], "simData") && g_str_has_prefix (parts[2], "cell_"))
-    return NL_MAT_SHAPE_VECTOR;
-  if (n == 4 && g_str_equal (parts[0], "net") && g_str_equal (parts[1], "pops")
-      && g_str_equal (parts[3], "cellGids"))
-    return NL_MAT_SHAPE_VECTOR;
-  return NL_MAT_SHAPE_AUTO;
-}
-
-/* Elements [start, start + count) with stride `stride` of dims[level..] nested as lists. */
-static JsonNode *
-nest (int rank, const gsize *dims, int level, gsize index, gsize stride,
-      NlMatElementFunc get, const void *data, gpointer user_data)
-{
-  JsonArray *a = json_array_sized_new (dims[level]);
-  for (gsize i = 0; i < dims[level]; i++)
-    {
-      gsize idx = index + i * stride;
-      if (level == rank - 1)
-        json_array_add_element (a, get (data, idx, user_data));
-      else
-        json_array_add_element (a, nest (rank, dims, level + 1, idx, stride * dims[level],
-                                         get, data, user_data));
-    }
-  return take_array (a);
-}
-
-JsonNode *
-nl_mat_array_to_json (int              rank,
-                      const gsize     *dims,
-                      NlMatShape       shape,
-                      NlMatElementFunc get,
-                      const void      *data,
-                      gpointer         user_data)
-{
-  gsize n = 1, big = 0;
-
-  for (int i = 0; i < rank; i++)
-    {
-      n *= dims[i];
-      if (dims[i] > 1)
-        big++;
-    }
-  if (n == 0)
-    return take_array (json_array_new ());
-  if (shape == NL_MAT_SHAPE_AUTO && n == 1)
-    return get (data, 0, user_data);
-  if (shape == NL_MAT_SHAPE_VECTOR || (shape == NL_MAT_SHAPE_AUTO && big <= 1))
-    {
-      JsonArray *a = json_array_sized_new (n);
-      for (gsize i = 0; i < n; i++)
-        json_array_add_element (a, get (data, i, user_data));
-      return take_array (a);
-    }
-  if (rank <= 2)
-    {
-      gsize d2[2] = { rank > 0 ? dims[0] : 1, rank > 1 ? dims[1] : 1 };
-      /* Rows of a column-major matrix: element (i, j) is at i + j × rows. */
-      JsonArray *rows = json_array_sized_new (d2[0]);
-      for (gsize i = 0; i < d2[0]; i++)
-        {
-          JsonArray *row = json_array_sized_new (d2[1]);
-          for (gsize j = 0; j < d2[1]; j++)
-            json_array_add_element (row, get (data, i + j * d2[0], user_data));
-          json_array_add_element (rows, take_array (row));
-        }
-      return take_array (rows);
-    }
-  return nest (rank, dims, 0, 0, 1, get, data, user_data);
-}
 
 /* ---- matio's messages ------------------------------------------------------------- */
 
@@ -406,7 +294,7 @@ char_to_json (Walk *w, matvar_t *v, gsize n, const char *path, GError **error)
       else
         return string_node (text);
     }
-  return take_array (list);
+  return nl_mat_take_array (list);
 }
 
 static JsonNode *
@@ -437,7 +325,7 @@ struct_element (Walk *w, matvar_t *v, gsize index, gsize n, const char *path, in
       matvar_t *field = Mat_VarGetStructFieldByIndex (v, f, index);
       JsonNode *fn;
       if (!field)
-        fn = take_array (json_array_new ());
+        fn = nl_mat_take_array (json_array_new ());
       else if (!(fn = mat_to_json (w, field, sub, depth + 1, error)))
         {
           json_object_unref (o);
@@ -445,7 +333,7 @@ struct_element (Walk *w, matvar_t *v, gsize index, gsize n, const char *path, in
         }
       json_object_set_member (o, fname, fn);
     }
-  return take_object (o);
+  return nl_mat_take_object (o);
 }
 
 static JsonNode *
@@ -469,7 +357,7 @@ mat_to_json (Walk *w, matvar_t *v, const char *path, int depth, GError **error)
   switch (v->class_type)
     {
     case MAT_C_EMPTY:
-      return take_array (json_array_new ());
+      return nl_mat_take_array (json_array_new ());
     case MAT_C_CHAR:
       return char_to_json (w, v, n, path, error);
     case MAT_C_STRUCT:
@@ -487,7 +375,7 @@ mat_to_json (Walk *w, matvar_t *v, const char *path, int depth, GError **error)
               }
             json_array_add_element (a, e);
           }
-        return take_array (a);
+        return nl_mat_take_array (a);
       }
     case MAT_C_CELL:
       {
@@ -506,7 +394,7 @@ mat_to_json (Walk *w, matvar_t *v, const char *path, int depth, GError **error)
                   : g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", path, i);
                 matvar_t *cell = i <= G_MAXINT ? Mat_VarGetCell (v, (int) i) : NULL;
                 JsonNode *e = cell ? mat_to_json (w, cell, sub, depth + 1, error)
-                                   : take_array (json_array_new ());
+                                   : nl_mat_take_array (json_array_new ());
                 if (!e)
                   {
                     json_array_unref (a);
@@ -518,11 +406,11 @@ mat_to_json (Walk *w, matvar_t *v, const char *path, int depth, GError **error)
             if (rows == 1)
               {
                 json_array_unref (outer);
-                return take_array (a);
+                return nl_mat_take_array (a);
               }
-            json_array_add_element (outer, take_array (a));
+            json_array_add_element (outer, nl_mat_take_array (a));
           }
-        return take_array (outer);
+        return nl_mat_take_array (outer);
       }
     case MAT_C_DOUBLE: case MAT_C_SINGLE:
     case MAT_C_INT8: case MAT_C_UINT8: case MAT_C_INT16: case MAT_C_UINT16:
@@ -561,357 +449,6 @@ mat_to_json (Walk *w, matvar_t *v, const char *path, int depth, GError **error)
     }
 }
 
-/* ---- MAT 5 layout check ------------------------------------------------------------ */
-
-/* matio trusts the sizes inside a MAT 5 file: a corrupt count makes it loop for a very long
- * time or read past a variable. So the whole element tree is checked first — every tag's
- * size within its parent, counts within the data that holds them, compressed variables
- * inflated (zlib's checksum catches corrupt data) — with errors naming the variable path. */
-
-typedef struct {
-  const char *filename;
-  gboolean    swap;
-  guint64     budget;   /* decompressed bytes still allowed */
-} V5;
-
-typedef struct {
-  guint32       type;
-  guint32       nbytes;
-  const guint8 *data;
-} V5Tag;
-
-static guint32
-v5_u32 (const V5 *c, const guint8 *p)
-{
-  guint32 v;
-  memcpy (&v, p, 4);
-  return c->swap ? GUINT32_SWAP_LE_BE (v) : v;
-}
-
-static gsize
-v5_type_size (guint32 type)
-{
-  switch (type)
-    {
-    case 1: case 2: case 16: return 1;          /* miINT8, miUINT8, miUTF8 */
-    case 3: case 4: case 17: return 2;          /* miINT16, miUINT16, miUTF16 */
-    case 5: case 6: case 7: case 18: return 4;  /* miINT32, miUINT32, miSINGLE, miUTF32 */
-    case 9: case 12: case 13: return 8;         /* miDOUBLE, miINT64, miUINT64 */
-    default: return 0;
-    }
-}
-
-/* The next sub-element of [*pos, len); small-element format and 8-byte padding handled. */
-static gboolean
-v5_next (V5 *c, const guint8 *buf, gsize len, gsize *pos, V5Tag *t, const char *path,
-         const char *what, GError **error)
-{
-  if (len - *pos < 8 || *pos > len)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: %s: its %s is missing (truncated or corrupt file?)", c->filename, path, what);
-      return FALSE;
-    }
-  guint32 type = v5_u32 (c, buf + *pos);
-  if (type >> 16)
-    {
-      t->type = type & 0xffff;
-      t->nbytes = type >> 16;
-      t->data = buf + *pos + 4;
-      if (t->nbytes > 4)
-        goto bad;
-      *pos += 8;
-      return TRUE;
-    }
-  t->type = type;
-  t->nbytes = v5_u32 (c, buf + *pos + 4);
-  t->data = buf + *pos + 8;
-  if (t->nbytes > len - *pos - 8)
-    goto bad;
-  *pos += 8 + (((gsize) t->nbytes + 7) & ~(gsize) 7);
-  if (*pos > len)
-    *pos = len;
-  return TRUE;
-
-bad:
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "%s: %s: its %s declares more bytes than it has (truncated or corrupt file?)",
-               c->filename, path, what);
-  return FALSE;
-}
-
-static gboolean v5_check_element (V5 *c, const guint8 *buf, gsize len, gsize *pos,
-                                  const char *path, int depth, GError **error);
-
-/* An miMATRIX's contents. */
-static gboolean
-v5_check_matrix (V5 *c, const guint8 *buf, gsize len, const char *path, int depth, GError **error)
-{
-  gsize pos = 0, n = 1;
-  V5Tag flags, dims, name;
-
-  if (len == 0)
-    return TRUE;   /* an empty cell element */
-  if (depth > NL_MAT_MAX_DEPTH)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s: nested more than %d "
-                   "levels deep", c->filename, path, NL_MAT_MAX_DEPTH);
-      return FALSE;
-    }
-  if (!v5_next (c, buf, len, &pos, &flags, path, "array flags", error)
-      || !v5_next (c, buf, len, &pos, &dims, path, "dimensions", error)
-      || !v5_next (c, buf, len, &pos, &name, path, "name", error))
-    return FALSE;
-  if (flags.nbytes < 8 || dims.nbytes < 8 || dims.nbytes % 4 || v5_type_size (dims.type) != 4)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: %s: malformed array header (corrupt file?)", c->filename, path);
-      return FALSE;
-    }
-  guint32 cls = v5_u32 (c, flags.data) & 0xff;
-  gboolean complex = (v5_u32 (c, flags.data) & 0x800) != 0;
-  for (guint i = 0; i < dims.nbytes / 4; i++)
-    if (!g_size_checked_mul (&n, n, v5_u32 (c, dims.data + 4 * i)))
-      n = G_MAXSIZE;
-
-  switch (cls)
-    {
-    case 1:   /* cell */
-      for (gsize i = 0; i < n; i++)
-        {
-          g_autofree char *sub = g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", path, i);
-          if (!v5_check_element (c, buf, len, &pos, sub, depth + 1, error))
-            return FALSE;
-        }
-      return TRUE;
-    case 2:   /* struct */
-    case 3:   /* object: a class name, then as a struct */
-      {
-        V5Tag cname, flen, fnames;
-        if (cls == 3 && !v5_next (c, buf, len, &pos, &cname, path, "class name", error))
-          return FALSE;
-        if (!v5_next (c, buf, len, &pos, &flen, path, "field name length", error)
-            || !v5_next (c, buf, len, &pos, &fnames, path, "field names", error))
-          return FALSE;
-        guint32 fl = flen.nbytes >= 4 ? v5_u32 (c, flen.data) : 0;
-        gsize nf = fl ? fnames.nbytes / fl : 0;
-        if ((fl == 0 && fnames.nbytes) || (fl && fnames.nbytes % fl))
-          {
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         "%s: %s: field names do not fit their declared length (corrupt file?)",
-                         c->filename, path);
-            return FALSE;
-          }
-        /* Each field of each element takes at least a tag: bound the count by the bytes. */
-        gsize cells;
-        if (nf && (!g_size_checked_mul (&cells, n, nf) || cells > (len - pos) / 8 + 1))
-          {
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         "%s: %s: declares more struct elements than it holds (corrupt file?)",
-                         c->filename, path);
-            return FALSE;
-          }
-        for (gsize i = 0; nf && i < n; i++)
-          for (gsize f = 0; f < nf; f++)
-            {
-              g_autofree char *field = g_strndup ((const char *) fnames.data + f * fl, fl);
-              g_autofree char *sub = n == 1 ? g_strdup_printf ("%s.%s", path, field)
-                : g_strdup_printf ("%s[%" G_GSIZE_FORMAT "].%s", path, i, field);
-              if (!v5_check_element (c, buf, len, &pos, sub, depth + 1, error))
-                return FALSE;
-            }
-        return TRUE;
-      }
-    case 4:   /* char */
-    case 6: case 7: case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15:
-      for (int part = 0; part < (complex ? 2 : 1); part++)
-        {
-          V5Tag d;
-          if (!v5_next (c, buf, len, &pos, &d, path, part ? "imaginary part" : "data", error))
-            return FALSE;
-          gsize each = v5_type_size (d.type);
-          /* UTF-8 text may take more bytes than characters, never fewer than one each. */
-          if (each == 0 || (d.nbytes / each < n && !(cls == 4 && d.type == 16 && d.nbytes >= n)))
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "%s: %s: declares %" G_GSIZE_FORMAT " elements but holds %u bytes of "
-                           "type %u (corrupt file?)", c->filename, path, n, d.nbytes, d.type);
-              return FALSE;
-            }
-        }
-      return TRUE;
-    case 5:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: %s: sparse matrices are not supported (NetPyNE does not save them); "
-                   "save it as a full matrix", c->filename, path);
-      return FALSE;
-    default:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: %s: MATLAB array class %u is not supported (NetPyNE saves only structs, "
-                   "cells, text and numbers)", c->filename, path, cls);
-      return FALSE;
-    }
-}
-
-/* A whole miMATRIX element (a cell's or a field's value). */
-static gboolean
-v5_check_element (V5 *c, const guint8 *buf, gsize len, gsize *pos, const char *path, int depth,
-                  GError **error)
-{
-  V5Tag t;
-  if (!v5_next (c, buf, len, pos, &t, path, "value", error))
-    return FALSE;
-  if (t.type != 14)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: %s: data type %u where an array (miMATRIX) was expected (corrupt file?)",
-                   c->filename, path, t.type);
-      return FALSE;
-    }
-  return v5_check_matrix (c, t.data, t.nbytes, path, depth, error);
-}
-
-/* The name of a top-level miMATRIX, for messages. */
-static char *
-v5_name (V5 *c, const guint8 *buf, gsize len)
-{
-  gsize pos = 0;
-  V5Tag t;
-  for (int i = 0; i < 3; i++)
-    if (!v5_next (c, buf, len, &pos, &t, "", "", NULL))
-      return NULL;
-  return t.type == 1 ? g_strndup ((const char *) t.data, t.nbytes) : NULL;
-}
-
-static gboolean
-v5_check_top (V5 *c, const guint8 *buf, gsize len, int index, GError **error)
-{
-  g_autofree char *name = v5_name (c, buf, len);
-  g_autofree char *path = name && *name && g_utf8_validate (name, -1, NULL) ? g_strdup (name)
-    : g_strdup_printf ("variable %d", index);
-  return v5_check_matrix (c, buf, len, path, 0, error);
-}
-
-/* A compressed variable, inflated whole (its size bounded by the file's) and checked. */
-static gboolean
-v5_check_compressed (V5 *c, const guint8 *z, gsize zlen, int index, GError **error)
-{
-  g_autoptr(GZlibDecompressor) dec = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
-  g_autoptr(GError) local = NULL;
-  g_autofree guint8 *body = NULL;
-  guint8 head[8];
-  gsize in = 0, got = 0, r, w;
-  GConverterResult res;
-
-  /* The first 8 bytes: the inner miMATRIX tag, which says how much follows. */
-  do
-    {
-      res = g_converter_convert (G_CONVERTER (dec), z + in, zlen - in, head + got, 8 - got,
-                                 G_CONVERTER_INPUT_AT_END, &r, &w, &local);
-      in += r;
-      got += w;
-    }
-  while (res != G_CONVERTER_ERROR && res != G_CONVERTER_FINISHED && got < 8 && r + w > 0);
-  if (got < 8)
-    goto corrupt;
-  V5Tag t = { v5_u32 (c, head), v5_u32 (c, head + 4), NULL };
-  if (t.type != 14 || t.nbytes > c->budget)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: variable %d: its compressed data is not an array of a size the file "
-                   "can hold (corrupt file?)", c->filename, index);
-      return FALSE;
-    }
-  c->budget -= t.nbytes;
-  body = g_malloc (MAX (t.nbytes, 1));
-  got = 0;
-  while (got < t.nbytes)
-    {
-      res = g_converter_convert (G_CONVERTER (dec), z + in, zlen - in, body + got, t.nbytes - got,
-                                 G_CONVERTER_INPUT_AT_END, &r, &w, &local);
-      in += r;
-      got += w;
-      if (res == G_CONVERTER_ERROR || res == G_CONVERTER_FINISHED || r + w == 0)
-        break;
-    }
-  if (got < t.nbytes)
-    goto corrupt;
-  /* The stream's end, where zlib checks its checksum. */
-  guint8 extra[8];
-  res = g_converter_convert (G_CONVERTER (dec), z + in, zlen - in, extra, sizeof extra,
-                             G_CONVERTER_INPUT_AT_END, &r, &w, &local);
-  if (res != G_CONVERTER_FINISHED || w != 0)
-    goto corrupt;
-  return v5_check_top (c, body, t.nbytes, index, error);
-
-corrupt:
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "%s: variable %d: its compressed data is corrupt or cut off (%s)", c->filename,
-               index, local ? local->message : "ends early");
-  return FALSE;
-}
-
-/* Checks a MAT 5 file's whole element tree; returns its number of variables, or -1. */
-static int
-mat5_count_elements (const char *filename, GError **error)
-{
-  g_autoptr(GMappedFile) mf = g_mapped_file_new (filename, FALSE, error);
-  if (!mf)
-    return -1;
-  const guint8 *b = (const guint8 *) g_mapped_file_get_contents (mf);
-  gsize len = g_mapped_file_get_length (mf);
-  V5 c = { filename, FALSE, (guint64) len * NL_MAT_MAX_RATIO + NL_MAT_SLACK };
-  int count = 0;
-
-  if (len < 128)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: a MAT file header is 128 bytes, the file has %" G_GSIZE_FORMAT
-                   " (truncated?)", filename, len);
-      return -1;
-    }
-  if (b[126] == 'I' && b[127] == 'M')
-    c.swap = G_BYTE_ORDER != G_LITTLE_ENDIAN;
-  else if (b[126] == 'M' && b[127] == 'I')
-    c.swap = G_BYTE_ORDER == G_LITTLE_ENDIAN;
-  else
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: not a MAT 5 file (no endian indicator at byte 126)", filename);
-      return -1;
-    }
-  gsize off = 128;
-  while (off < len)
-    {
-      V5Tag t;
-      g_autofree char *what = g_strdup_printf ("variable %d (byte %" G_GSIZE_FORMAT ")", count + 1, off);
-      gsize start = off;
-      if (!v5_next (&c, b, len, &off, &t, what, "tag", error))
-        return -1;
-      if (t.type == 15)
-        {
-          /* Compressed variables are not padded. */
-          off = start + 8 + t.nbytes;
-          if (!v5_check_compressed (&c, t.data, t.nbytes, count + 1, error))
-            return -1;
-        }
-      else if (t.type == 14)
-        {
-          if (!v5_check_top (&c, t.data, t.nbytes, count + 1, error))
-            return -1;
-        }
-      else
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s: %s: data type %u where a variable (miMATRIX or miCOMPRESSED) was "
-                       "expected (corrupt file?)", filename, what, t.type);
-          return -1;
-        }
-      count++;
-    }
-  return count;
-}
-
 /* ---- the file ---------------------------------------------------------------------- */
 
 JsonNode *
@@ -941,7 +478,7 @@ nl_netpyne_mat_read_tree (const char  *filename,
     }
   if (Mat_GetVersion (mat) == MAT_FT_MAT5)
     {
-      expected = mat5_count_elements (filename, error);
+      expected = nl_mat5_check (filename, error);
       if (expected < 0)
         {
           Mat_Close (mat);
@@ -1033,161 +570,7 @@ nl_netpyne_mat_read_tree (const char  *filename,
       json_object_set_member (top, vname, node);
     }
   Mat_Close (mat);
-  return take_object (top);
-}
-
-/* ---- tree → results ---------------------------------------------------------------- */
-
-static JsonObject *
-object_at (JsonObject *o, const char *key)
-{
-  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-/* A list of `rows` rows of `cols` numbers, row-major. */
-static double *
-read_matrix (JsonNode *node, guint64 rows, guint cols, const char *filename, const char *path,
-             GError **error)
-{
-  JsonArray *a = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-  if (!a || json_array_get_length (a) != rows)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: %s: expected %" G_GUINT64_FORMAT " samples × %u electrodes (the shape of "
-                   "simData.LFP)", filename, path, rows, cols);
-      return NULL;
-    }
-  g_autofree double *data = g_new (double, MAX (rows * cols, 1));
-  for (guint64 i = 0; i < rows; i++)
-    {
-      JsonNode *rn = json_array_get_element (a, i);
-      JsonArray *row = JSON_NODE_HOLDS_ARRAY (rn) ? json_node_get_array (rn) : NULL;
-      if (!row || json_array_get_length (row) != cols)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s: %s[%" G_GUINT64_FORMAT "]: expected a row of %u numbers", filename,
-                       path, i, cols);
-          return NULL;
-        }
-      for (guint k = 0; k < cols; k++)
-        {
-          JsonNode *e = json_array_get_element (row, k);
-          if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) == G_TYPE_STRING
-              || !nl_json_number (e, &data[i * cols + k]))
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "%s: %s[%" G_GUINT64_FORMAT "][%u]: expected a number", filename, path,
-                           i, k);
-              return NULL;
-            }
-        }
-    }
-  return g_steal_pointer (&data);
-}
-
-static const char *const lfp_part_keys[] = { "LFPPops", "LFPCells" };
-
-/* `parts` holds simData's LFPPops and LFPCells, taken out of the tree before the JSON reader
- * sees it (it would take LFPCells' cell_<gid> members for a trace). */
-static gboolean
-read_lfp_parts (NlResults *r, JsonNode *parts[2], const char *filename, GError **error)
-{
-  const char *const *keys = lfp_part_keys;
-  guint64 ns;
-  guint ne;
-  double dt;
-  const double *lfp = nl_results_get_lfp (r, &ns, &ne, &dt);
-
-  for (guint k = 0; k < 2; k++)
-    {
-      JsonNode *node = parts[k];
-      if (!node || JSON_NODE_HOLDS_NULL (node))
-        continue;
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          /* savemat writes an empty dict as an empty struct, but an empty list as []. */
-          if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == 0)
-            continue;
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s: simData.%s: expected a struct of %s, got another kind of value",
-                       filename, keys[k], k == 0 ? "populations" : "cells");
-          return FALSE;
-        }
-      JsonObject *o = json_node_get_object (node);
-      if (json_object_get_size (o) > 0 && !lfp)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s: simData.%s: present but simData.LFP is not", filename, keys[k]);
-          return FALSE;
-        }
-      g_autoptr(GList) members = json_object_get_members (o);
-      for (GList *l = members; l; l = l->next)
-        {
-          const char *name = l->data;
-          g_autofree char *path = g_strdup_printf ("simData.%s.%s", keys[k], name);
-          guint64 gid = 0;
-          if (k == 1 && !g_ascii_string_to_unsigned (g_str_has_prefix (name, "cell_") ? name + 5 : name,
-                                                     10, 0, G_MAXUINT32 - 1, &gid, NULL))
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "%s: %s: expected a cell key 'cell_<gid>' or '<gid>'", filename, path);
-              return FALSE;
-            }
-          double *data = read_matrix (json_object_get_member (o, name), ns, ne, filename, path, error);
-          if (!data)
-            return FALSE;
-          nl_results_add_lfp_part (r, k == 0 ? NL_LFP_PART_POP : NL_LFP_PART_CELL,
-                                   k == 0 ? name : NULL, (guint32) gid, data);
-        }
-    }
-  return TRUE;
-}
-
-/* simConfig.recordLFP: the electrodes' x y z, when it matches the LFP's electrodes. */
-static void
-read_electrodes (NlResults *r, JsonObject *cfg, const char *filename)
-{
-  guint64 ns;
-  guint ne;
-  double dt;
-  JsonNode *node = cfg ? json_object_get_member (cfg, "recordLFP") : NULL;
-
-  if (!nl_results_get_lfp (r, &ns, &ne, &dt) || !node || ne == 0)
-    return;
-  double *xyz = read_matrix (node, ne, 3, filename, "simConfig.recordLFP", NULL);
-  if (xyz)
-    nl_results_set_lfp_electrodes (r, xyz, ne);
-}
-
-NlResults *
-nl_mat_tree_to_results (JsonNode    *root,
-                        const char  *filename,
-                        const char  *format,
-                        GError     **error)
-{
-  JsonObject *top = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonObject *sim = object_at (top, "simData");
-  JsonNode *parts[2] = { NULL, NULL };
-  g_autoptr(NlResults) r = NULL;
-  gboolean ok;
-
-  for (guint k = 0; k < 2 && sim; k++)
-    if (json_object_has_member (sim, lfp_part_keys[k]))
-      {
-        parts[k] = json_node_ref (json_object_get_member (sim, lfp_part_keys[k]));
-        json_object_remove_member (sim, lfp_part_keys[k]);
-      }
-  r = nl_netpyne_json_read_node (root, filename, error);
-  ok = r && read_lfp_parts (r, parts, filename, error);
-  for (guint k = 0; k < 2; k++)
-    if (parts[k])
-      json_node_unref (parts[k]);
-  if (!ok)
-    return NULL;
-  read_electrodes (r, object_at (top, "simConfig"), filename);
-  json_object_set_string_member (nl_results_get_meta (r), "format", format);
-  return g_steal_pointer (&r);
+  return nl_mat_take_object (top);
 }
 
 NlResults *

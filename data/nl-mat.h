@@ -79,6 +79,22 @@ gboolean   nl_netpyne_mat_write       (NlResults   *r,
                                        const char  *filename,
                                        GError     **error);
 
+/* Internal limits: deflate expands at most about 1032:1, so a value declaring more than this
+ * many bytes per byte of file (plus some slack for tiny files) cannot be real. */
+#define NL_MAT_MAX_RATIO 1100
+#define NL_MAT_SLACK     (G_GUINT64_CONSTANT (1) << 20)
+#define NL_MAT_MAX_DEPTH 128
+
+/* Internal: checks a MAT 5 file's whole element tree (tag sizes within their parents, counts
+ * within their data, compressed variables inflated and their checksums verified) before
+ * matio, which trusts them, reads it. Returns the number of top-level variables, or -1. */
+int        nl_mat5_check              (const char  *filename,
+                                       GError     **error);
+
+/* Internal: nodes that take over (not ref) their container. */
+JsonNode  *nl_mat_take_array          (JsonArray   *a);
+JsonNode  *nl_mat_take_object         (JsonObject  *o);
+
 /* Internal, shared by both readers: the tree → NlResults step described above. Takes
  * `root`'s object as it is; sets meta["format"]. */
 NlResults *nl_mat_tree_to_results     (JsonNode    *root,

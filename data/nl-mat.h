@@ -44,11 +44,6 @@ JsonNode  *nl_netpyne_mat_read_tree   (const char  *filename,
  * not unbounded output. */
 NlResults *nl_hdf5storage_read        (const char  *filename,
                                        GError     **error);
-/* Whether an HDF5 file (plain or with a user block) looks written by hdf5storage: some object
- * under / carries a "Python.Type" or "MATLAB_class" attribute, and / has no "netloom_format"
- * attribute and no /spikes group. MAT 7.3 files written by matio (MATLAB_class, no
- * Python.Type) are hdf5storage-readable too but are left to matio: this returns TRUE for
- * them only when `include_matlab` is set. */
 /* Its tree: {top-level name: value}, "#refs#" and NetPyNE's "__np_keys__" left out. */
 JsonNode  *nl_hdf5storage_read_tree   (const char  *filename,
                                        GError     **error);
@@ -57,6 +52,11 @@ JsonNode  *nl_hdf5storage_read_tree   (const char  *filename,
  * follows references without such checks. */
 gboolean   nl_hdf5storage_check       (const char  *filename,
                                        GError     **error);
+/* Whether an HDF5 file (plain or with a user block) looks written by hdf5storage: some object
+ * under / carries a "Python.Type" or "MATLAB_class" attribute, and / has no "netloom_format"
+ * attribute and no /spikes group. MAT 7.3 files written by matio (MATLAB_class, no
+ * Python.Type) are hdf5storage-readable too but are left to matio: this returns TRUE for
+ * them only when `include_matlab` is set. */
 gboolean   nl_hdf5storage_sniff       (const char  *filename,
                                        gboolean     include_matlab);
 
@@ -73,7 +73,7 @@ gboolean   nl_hdf5storage_sniff       (const char  *filename,
  * JSON values of meta["simConfig"] map as savemat maps NetPyNE's: objects → structs, lists
  * of numbers → double (int64 when all whole) row vectors, other lists → cell rows, strings →
  * char, booleans → logical, null → "__np_none__". Names that cannot be an HDF5 member name
- * (empty, containing '/' or NUL, ".") are G_IO_ERROR_INVALID_ARGUMENT. Field names may be
+ * (empty, containing '/', ".") are G_IO_ERROR_INVALID_ARGUMENT. Field names may be
  * longer than MAT 5's 31 characters. */
 gboolean   nl_netpyne_mat_write       (NlResults   *r,
                                        const char  *filename,
@@ -95,8 +95,9 @@ int        nl_mat5_check              (const char  *filename,
 JsonNode  *nl_mat_take_array          (JsonArray   *a);
 JsonNode  *nl_mat_take_object         (JsonObject  *o);
 
-/* Internal, shared by both readers: the tree → NlResults step described above. Takes
- * `root`'s object as it is; sets meta["format"]. */
+/* Internal, shared by both readers: the tree → NlResults step described above; takes
+ * simData.LFPPops and LFPCells out of `root` (the JSON reader would take LFPCells' cell_<gid>
+ * members for a trace) and sets meta["format"]. */
 NlResults *nl_mat_tree_to_results     (JsonNode    *root,
                                        const char  *filename,
                                        const char  *format,

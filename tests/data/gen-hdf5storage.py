@@ -14,6 +14,7 @@ hdf5storage-synthetic.{hdf5,json}, h5s-*.hdf5.
 """
 import gzip
 import json
+import os
 import shutil
 import sys
 
@@ -57,7 +58,6 @@ spikes = {
 save_hdf5('tut2-spikes.hdf5', spikes)
 with open('tut2-spikes.hdf5', 'rb') as fi, gzip.open('tut2-spikes.hdf5.gz', 'wb', 9) as fo:
     shutil.copyfileobj(fi, fo)
-import os
 os.remove('tut2-spikes.hdf5')
 if '--full' in sys.argv:
     save_hdf5('tut2-full.hdf5', data)

@@ -2,6 +2,7 @@
 
 #include "nl-format.h"
 #include "nl-h5.h"
+#include "nl-mat.h"
 #include "nl-results-write.h"   /* nl_spikes_csv_read */
 
 /* Format dispatch: sniff the first bytes, hand the file to its reader. */
@@ -27,6 +28,8 @@ nl_results_read (const char  *filename,
     case NL_FORMAT_JSON_GZ:
       return nl_netpyne_json_read (filename, error);
     case NL_FORMAT_HDF5:
+      if (nl_hdf5storage_sniff (filename, TRUE))
+        return nl_hdf5storage_read (filename, error);
       return nl_sonata_read (filename, error);
     case NL_FORMAT_NETLOOM_H5:
       return nl_h5_read_results (filename, error);
@@ -35,11 +38,12 @@ nl_results_read (const char  *filename,
     case NL_FORMAT_PICKLE:
       return nl_netpyne_pickle_read (filename, error);
     case NL_FORMAT_MAT5:
+      return nl_netpyne_mat_read (filename, error);
     case NL_FORMAT_MAT73:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "%s: reading %s results files is not yet supported", filename,
-                   nl_format_to_string (format));
-      return NULL;
+      /* hdf5storage (NetPyNE's saveHDF5) also writes a MATLAB 7.3 header. */
+      if (nl_hdf5storage_sniff (filename, FALSE))
+        return nl_hdf5storage_read (filename, error);
+      return nl_netpyne_mat_read (filename, error);
     case NL_FORMAT_UNKNOWN:
     default:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

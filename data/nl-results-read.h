@@ -1,14 +1,14 @@
 /* nl-results-read.h — reading a results file into NlResults, whatever its format.
  *
  * nl_results_read() sniffs the file (nl_format_detect_file) and hands it to the reader of
- * its format. Read now: NetPyNE's sim.saveData JSON (plain or gzip), SONATA spikes (HDF5)
- * and NetLoom's native .h5 (nl-h5.h). Other formats (NetPyNE MAT/HDF5/pickle) give
- * G_IO_ERROR_NOT_SUPPORTED for now. Every error message starts with the file name and names
+ * its format: NetPyNE's sim.saveData JSON (plain or gzip), MAT (5 or 7.3), hdf5storage .hdf5
+ * (nl-mat.h) and pickle (nl-pickle.h), SONATA spikes (HDF5), NetLoom's native .h5 (nl-h5.h)
+ * and spike CSV. Every error message starts with the file name and names
  * the key or HDF5 object path at fault; bad input never crashes and never makes the reader
  * allocate more than the file can hold.
  *
- * meta["format"] says what was read: "netpyne-json", "sonata" or "netloom-h5" (CONTRACTS.md
- * `info`).
+ * meta["format"] says what was read: "netpyne-json", "netpyne-mat", "netpyne-hdf5",
+ * "netpyne-pickle", "sonata", "netloom-h5" or "csv" (CONTRACTS.md `info`).
  */
 #pragma once
 

@@ -1,5 +1,6 @@
 #include "nl-results-write.h"
 #include "nl-h5.h"
+#include "nl-mat.h"
 
 #include <nl-json.h>
 #include <errno.h>
@@ -109,6 +110,8 @@ nl_results_format_for_filename (const char *filename)
     return "sonata";
   if (g_str_has_suffix (lower, ".h5"))
     return "netloom-h5";
+  if (g_str_has_suffix (lower, ".mat"))
+    return "netpyne-mat";
   return NULL;
 }
 
@@ -127,7 +130,7 @@ nl_results_write (NlResults   *r,
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                        "%s: cannot tell the format from the name (write .json, .json.gz, .csv, "
-                       ".sonata.h5 or .h5, or say the format)", filename);
+                       ".sonata.h5, .h5 or .mat, or say the format)", filename);
           return FALSE;
         }
     }
@@ -141,8 +144,11 @@ nl_results_write (NlResults   *r,
     return nl_sonata_write (r, filename, error);
   if (g_str_equal (format, "netloom-h5") || g_str_equal (format, "h5"))
     return nl_h5_write (filename, r, NULL, NULL, error);
+  if (g_str_equal (format, "netpyne-mat") || g_str_equal (format, "mat"))
+    return nl_netpyne_mat_write (r, filename, error);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "%s: cannot write format '%s' (netpyne-json, json.gz, csv, sonata or netloom-h5)", filename, format);
+               "%s: cannot write format '%s' (netpyne-json, json.gz, csv, sonata, netloom-h5 or netpyne-mat)",
+               filename, format);
   return FALSE;
 }
 

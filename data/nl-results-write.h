@@ -16,6 +16,7 @@
  *  - "sonata" (`.sonata.h5`): SONATA spikes (see nl_sonata_write).
  *  - "netloom-h5" (`.h5`, not `.sonata.h5`): NetLoom's native file (nl-h5.h; no spec or
  *    network from here: call nl_h5_write to include them).
+ *  - "netpyne-mat" (`.mat`): MAT 7.3 in the same layout (nl_netpyne_mat_write, nl-mat.h).
  * An unknown format or extension is G_IO_ERROR_INVALID_ARGUMENT.
  */
 #pragma once
@@ -30,8 +31,7 @@ gboolean    nl_results_write          (NlResults   *r,
                                        const char  *format,
                                        GError     **error);
 /* The format nl_results_write would pick for `filename` ("netpyne-json", "csv", "sonata",
- * "netloom-h5"),
- * or NULL. */
+ * "netloom-h5", "netpyne-mat"), or NULL. */
 const char *nl_results_format_for_filename (const char *filename);
 
 gboolean    nl_netpyne_json_write     (NlResults   *r,

@@ -495,16 +495,18 @@ test_hdf5_truncated (void)
   assert_fails (garbled, NULL);
 }
 
+/* MAT files go to their reader (tests/test-mat.c tests it). */
 static void
-test_not_yet (void)
+test_mat_dispatch (void)
 {
   g_autofree char *path = nl_test_shared_file ("reference/netpyne/tut2/tut2_data.mat");
   g_autoptr(GError) error = NULL;
   if (!path)
     return;
   g_autoptr(NlResults) r = nl_results_read (path, &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
-  g_assert_nonnull (strstr (error->message, path));
+  g_assert_no_error (error);
+  g_assert_cmpuint (nl_results_get_n_spikes (r), ==, 931);
+  g_assert_cmpstr (json_object_get_string_member (nl_results_get_meta (r), "format"), ==, "netpyne-mat");
 }
 
 static void
@@ -570,7 +572,7 @@ main (int argc, char **argv)
   g_test_add_func ("/results-read/sonata-synthetic", test_sonata_synthetic);
   g_test_add_func ("/results-read/sonata-bad", test_sonata_bad);
   g_test_add_func ("/results-read/hdf5-truncated", test_hdf5_truncated);
-  g_test_add_func ("/results-read/not-yet", test_not_yet);
+  g_test_add_func ("/results-read/mat-dispatch", test_mat_dispatch);
   g_test_add_func ("/results-read/cli-info", test_cli_info);
   return g_test_run ();
 }

@@ -3,7 +3,7 @@
 #include "nl-application.h"
 #include "nl-window.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 struct _NlApplication {
   AdwApplication parent_instance;

@@ -19,6 +19,18 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 if [ $# -eq 2 ]; then
   src=$2
+  # A source with translatable strings that POTFILES.in does not list would pass unseen.
+  missing=$(cd "$src" && grep -rlE '(^|[^A-Za-z0-9_])(N|C|NC)?_\(|g_dn?gettext|translatable="yes"' \
+              --include='*.c' --include='*.ui' --include='*.desktop.in' \
+              --include='*.metainfo.xml.in' app/workbench plugins ui 2>/dev/null \
+            | sort | while read -r f; do
+                grep -qxF "$f" po/POTFILES.in || echo "$f"
+              done)
+  if [ -n "$missing" ]; then
+    echo "translatable strings in files po/POTFILES.in does not list:" >&2
+    printf '  %s\n' $missing >&2
+    exit 1
+  fi
   xgettext --package-name=netloom -D "$src" -f "$src/po/POTFILES.in" -o "$tmp/netloom.pot" \
     --from-code=UTF-8 --add-comments \
     -k_ -kN_ -kC_:1c,2 -kNC_:1c,2 -kg_dcgettext:2 -kg_dngettext:2,3 -kg_dpgettext2:2c,3 \

@@ -3,7 +3,7 @@
 #include "nl-application.h"
 #include "nl-window.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 struct _NlApplication {
   AdwApplication parent_instance;
@@ -45,7 +45,7 @@ about_action (GSimpleAction *action, GVariant *param, gpointer app)
                 "application-name", "NetLoom",
                 "application-icon", NL_APP_ID,
                 "version", NL_VERSION,
-                "developer-name", "The NetLoom developers",
+                "developer-name", _("The NetLoom developers"),
                 "developers", developers,
                 "license-type", GTK_LICENSE_MIT_X11,
                 "comments", _("Build, simulate and analyse biological neuronal networks with NEURON. "

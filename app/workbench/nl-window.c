@@ -2,7 +2,7 @@
 #include "nl-config.h"
 #include "nl-window.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <nl-build.h>
 #include <nl-panel.h>
 #include <string.h>

@@ -71,6 +71,7 @@ test_all_panels (void)
 
       if (g_str_equal (name, "sim"))
         continue;   /* runs NEURON: test-sim */
+      nl_ui_settle (10);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.add-panel", "s", name));
       panel = nl_window_get_current_panel (w);
       g_assert_nonnull (panel);
@@ -80,8 +81,15 @@ test_all_panels (void)
       if (group && g_action_group_has_action (group, "error"))
         {
           g_autoptr(GVariant) err = g_action_group_get_action_state (group, "error");
-          if (*g_variant_get_string (err, NULL))
-            g_error ("panel %s: %s", name, g_variant_get_string (err, NULL));
+          const char *msg = g_variant_get_string (err, NULL);
+          /* tut2 recorded no LFP: those panels must say so, and have nothing to draw. */
+          if ((g_str_equal (name, "lfp") || g_str_equal (name, "csd")) && strstr (msg, "no LFP"))
+            {
+              tested++;
+              continue;
+            }
+          if (*msg)
+            g_error ("panel %s: %s", name, msg);
         }
       shot = nl_ui_render (panel, png);
       if (!g_str_equal (name, "editor"))

@@ -239,7 +239,10 @@ add_panel (NlWindow *self, const char *name, gboolean select)
     gtk_widget_insert_action_group (GTK_WIDGET (panel), "panel", group);
   page = adw_tab_view_append (self->tabs, GTK_WIDGET (panel));
   adw_tab_page_set_title (page, nl_panel_get_title (panel));
-  adw_tab_page_set_icon (page, g_themed_icon_new (nl_panel_get_icon_name (panel)));
+  {
+    g_autoptr(GIcon) icon = g_themed_icon_new (nl_panel_get_icon_name (panel));
+    adw_tab_page_set_icon (page, icon);
+  }
   if (session_has (self, nl_panel_get_needs (panel)))
     nl_panel_load (panel, self->session);
   if (select)

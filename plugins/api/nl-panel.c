@@ -79,16 +79,15 @@ nl_panel_ensure_extension_point (void)
     }
 }
 
+/* The modules stay loaded for the life of the process: kept here, not leaked. */
+static GList *loaded_modules;
+
 static void
 load_dir (const char *dir)
 {
-  /* The modules stay loaded for the life of the process (the list only holds them). */
-  GList *modules;
-
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     return;
-  modules = g_io_modules_load_all_in_directory (dir);
-  g_list_free (modules);
+  loaded_modules = g_list_concat (loaded_modules, g_io_modules_load_all_in_directory (dir));
 }
 
 void

@@ -147,7 +147,13 @@ rebuild_problems (NlEditorPanel *self)
   if (errors == 0 && warnings == 0)
     status = g_strdup (_("No problems"));
   else
-    status = g_strdup_printf (_("%u errors, %u warnings"), errors, warnings);
+    {
+      g_autofree char *e = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u error", "%u errors", errors), errors);
+      g_autofree char *w = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning", "%u warnings", warnings),
+                                            warnings);
+      /* TRANSLATORS: "3 errors, 1 warning" */
+      status = g_strdup_printf (_("%s, %s"), e, w);
+    }
   gtk_label_set_text (GTK_LABEL (self->status), status);
   gtk_widget_remove_css_class (self->status, errors ? "success" : "error");
   gtk_widget_add_css_class (self->status, errors ? "error" : "success");

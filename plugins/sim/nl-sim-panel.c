@@ -229,14 +229,19 @@ run_done (GObject *source, GAsyncResult *result, gpointer data)
   g_clear_handle_id (&self->tick, g_source_remove);
   if (r)
     {
-      g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " spikes in %.0f ms"),
-                                               nl_results_get_n_spikes (r), nl_results_get_duration (r));
+      guint64 n = nl_results_get_n_spikes (r);
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s spike in %.0f ms",
+                                                            "%s spikes in %.0f ms", (gulong) MIN (n, G_MAXULONG)),
+                                               count, nl_results_get_duration (r));
       gtk_progress_bar_set_fraction (self->progress, 1);
       gtk_progress_bar_set_text (self->progress, text);
       gtk_label_set_text (self->status, _("Done: the results are in the other panels"));
       gtk_label_set_text (self->log, "");
       g_clear_pointer (&self->live_results, nl_results_unref);
       self->live_results = nl_results_ref (r);
+      g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), "live-spikes")),
+                                 g_variant_new_uint64 (n));
       gtk_widget_queue_draw (self->raster);
       set_state (self, 2);
       if (self->session)

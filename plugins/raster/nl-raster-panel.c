@@ -81,7 +81,15 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (NlRasterPanel, nl_raster_panel, GTK_TYPE_WIDGET,
 static void
 set_state (NlRasterPanel *self, const char *name, GVariant *value)
 {
-  GAction *a = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+  GAction *a;
+
+  if (!self->actions)
+    {
+      /* Disposed: a worker's late answer changes nothing. */
+      g_variant_unref (g_variant_ref_sink (value));
+      return;
+    }
+  a = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
   g_simple_action_set_state (G_SIMPLE_ACTION (a), value);
 }
 
@@ -100,11 +108,26 @@ update_busy (NlRasterPanel *self)
 
 /* The view ------------------------------------------------------------------------------------ */
 
+/* The status line: the spike under the pointer, or how to move around. */
 static void
 set_hover (NlRasterPanel *self, const char *state, const char *text)
 {
   set_state (self, "hover", g_variant_new_string (state));
-  gtk_label_set_text (GTK_LABEL (self->hover_label), text);
+  if (!self->hover_label)
+    return;
+  if (text && *text)
+    {
+      gtk_label_set_text (GTK_LABEL (self->hover_label), text);
+      gtk_widget_remove_css_class (self->hover_label, "dim-label");
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (self->hover_label),
+                          self->data ? _("Point at a spike to see its cell · scroll to zoom · drag to pan · "
+                                         "double-click to show all")
+                                     : "");
+      gtk_widget_add_css_class (self->hover_label, "dim-label");
+    }
 }
 
 static void
@@ -603,7 +626,8 @@ drop_data (NlRasterPanel *self)
   self->want_t0 = self->want_t1 = 0;
   set_state (self, "view-ready", g_variant_new_boolean (FALSE));
   set_hover (self, "", "");
-  gtk_label_set_text (GTK_LABEL (self->range_label), "");
+  if (self->range_label)
+    gtk_label_set_text (GTK_LABEL (self->range_label), "");
 }
 
 static void
@@ -892,8 +916,13 @@ nl_raster_panel_dispose (GObject *object)
 {
   NlRasterPanel *self = NL_RASTER_PANEL (object);
 
-  drop_data (self);
-  g_clear_pointer (&self->box, gtk_widget_unparent);
+  if (self->box)
+    {
+      drop_data (self);
+      self->hover_label = self->range_label = self->message = NULL;
+      self->overlay = self->frame_area = self->gl_area = NULL;
+      g_clear_pointer (&self->box, gtk_widget_unparent);
+    }
   g_clear_object (&self->session);
   g_clear_object (&self->actions);
   G_OBJECT_CLASS (nl_raster_panel_parent_class)->dispose (object);

@@ -238,6 +238,8 @@ ensure_frame (NlRasterPanel *self, int w, int h)
   self->frame_w = w, self->frame_h = h, self->frame_scale = scale;
   self->frame_t0 = self->t0, self->frame_t1 = self->t1;
   self->frame_data = self->data;
+  if (self->gl_failed)
+    set_state (self, "view-ready", g_variant_new_boolean (TRUE));   /* the frame has the spikes */
   nl_axes_get_plot_area (axes, &x, &y, &pw, &ph);
   self->plot = (GdkRectangle) { (int) x, (int) y, (int) pw, (int) ph };
   if (!gtk_widget_compute_point (self->overlay, GTK_WIDGET (self), &GRAPHENE_POINT_INIT ((float) x, (float) y), &p))
@@ -392,13 +394,23 @@ gl_setup (NlRasterPanel *self, GError **error)
   return TRUE;
 }
 
+/* Hidden from an idle: the GL area is realized in the middle of a frame. */
+static gboolean
+hide_gl_area (gpointer data)
+{
+  NlRasterPanel *self = data;
+  if (self->gl_area)
+    gtk_widget_set_visible (self->gl_area, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 gl_fail (NlRasterPanel *self, const GError *error)
 {
-  g_warning ("raster: drawing with cairo instead of OpenGL: %s", error ? error->message : "no context");
+  g_message ("raster: drawing with cairo instead of OpenGL: %s", error ? error->message : "no context");
   self->gl_ok = FALSE;
   self->gl_failed = TRUE;
-  gtk_widget_set_visible (self->gl_area, FALSE);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, hide_gl_area, g_object_ref (self), g_object_unref);
   g_clear_pointer (&self->frame, cairo_surface_destroy);
   gtk_widget_queue_draw (self->frame_area);
 }

@@ -313,6 +313,48 @@ nl_raster_figure_draw (NlAxes *axes, NlResults *results, const NlRasterOptions *
   return TRUE;
 }
 
+/* Keep in step with nl_raster_figure_draw: the same limits, labels and legend. */
+gboolean
+nl_raster_figure_draw_frame (NlAxes *axes, NlResults *results, const NlRasterOptions *options,
+                             const guint64 *counts, GError **error)
+{
+  NlRasterOptions o = options ? *options : (NlRasterOptions) { 0 };
+  g_autoptr(NlCellSelection) sel = nl_cell_selection_new (results, &o.base, error);
+  g_autofree guint64 *own = NULL;
+  double t0, t1;
+
+  if (!sel)
+    return FALSE;
+  nl_results_figure_window (results, &o.base, &t0, &t1);
+  if (!counts)
+    {
+      const double *t = nl_results_get_spike_times (results);
+      const guint32 *g = nl_results_get_spike_gids (results);
+      guint64 ns = nl_results_get_n_spikes (results);
+      guint64 last = upper_bound (t, ns, t1);
+
+      own = g_new0 (guint64, sel->n_pops);
+      for (guint64 k = lower_bound (t, ns, t0); k < last; k++)
+        {
+          gint32 row = nl_cell_selection_row (sel, g[k]);
+          if (row >= 0)
+            own[sel->pop_of_row[row]]++;
+        }
+      counts = own;
+    }
+  nl_axes_set_xlim (axes, t0, t1);
+  nl_axes_set_ylim (axes, 0, sel->n_rows_total);
+  nl_axes_set_xlabel (axes, "Time (ms)");
+  nl_axes_set_ylabel (axes, "Cell (by population)");
+  for (guint q = sel->n_pops; q-- > 0;)
+    {
+      double hz = sel->n_rows[q] ? counts[q] / (double) sel->n_rows[q] / ((t1 - t0) / 1000) : 0;
+      g_autofree char *label = o.no_rates ? g_strdup (sel->names[q]) : rate_label (sel->names[q], hz);
+      nl_axes_add_legend_entry (axes, nl_palette_color (q, sel->n_pops), label);
+    }
+  return TRUE;
+}
+
 NlFigure *
 nl_raster_figure_new (NlResults *results, const NlRasterOptions *options, GError **error)
 {

@@ -43,5 +43,15 @@ gboolean  nl_raster_figure_draw (NlAxes                *axes,
                                  NlResults             *results,
                                  const NlRasterOptions *options,
                                  GError               **error);
+/* For views that paint the spikes themselves (the workbench's GL raster panel): what
+ * nl_raster_figure_draw sets up — limits, axis labels, the legend with each population's
+ * rate in the window — without the spikes, so the plot area lands on the same pixels.
+ * `counts` holds the spikes in the window per chosen population (selection order), as
+ * nl_raster_figure_draw counts them: times t_start ≤ t ≤ t_stop; NULL counts them here. */
+gboolean  nl_raster_figure_draw_frame (NlAxes                *axes,
+                                       NlResults             *results,
+                                       const NlRasterOptions *options,
+                                       const guint64         *counts,
+                                       GError               **error);
 
 G_END_DECLS

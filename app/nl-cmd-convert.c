@@ -30,7 +30,7 @@ nl_cmd_convert (int argc, char **argv)
   g_auto(GStrv) files = NULL;
   const GOptionEntry entries[] = {
     { "to", 0, 0, G_OPTION_ARG_STRING, &to,
-      "Output format: netpyne-json, json.gz, csv or sonata (default: from OUT's extension)", "FORMAT" },
+      "Output format: netloom-h5, netpyne-json, json.gz, netpyne-mat, csv or sonata (default: from OUT's extension)", "FORMAT" },
     { "columns", 0, 0, G_OPTION_ARG_STRING, &columns,
       "For a spike CSV input: the time and gid columns, counted from 1 (e.g. 2,1)", "T,GID" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
@@ -42,8 +42,9 @@ nl_cmd_convert (int argc, char **argv)
   int t_col = -1, gid_col = -1;
 
   g_option_context_set_summary (ctx,
-    "Reads a results file (NetPyNE JSON/JSON.gz, SONATA spikes, spike CSV) and writes it as\n"
-    "NetPyNE JSON (.json, .json.gz), spike CSV (.csv) or SONATA spikes (.sonata.h5).\n"
+    "Reads a results file (NetLoom .h5, NetPyNE JSON/JSON.gz, MAT, HDF5 or pickle, SONATA spikes,\n"
+    "spike CSV) and writes it as NetLoom's .h5, NetPyNE JSON (.json, .json.gz), MAT 7.3 (.mat),\n"
+    "spike CSV (.csv) or SONATA spikes (.sonata.h5).\n"
     "OUT is written to a temporary file and renamed: a failure never leaves a partial OUT and\n"
     "never harms an existing one.\n"
     "Exit status: 0 written, 1 unreadable input, 2 usage, 3 write failure.");
@@ -62,21 +63,16 @@ nl_cmd_convert (int argc, char **argv)
       return NL_EXIT_USAGE;
     }
   if (to && !(g_str_equal (to, "netpyne-json") || g_str_equal (to, "json") || g_str_equal (to, "json.gz")
-              || g_str_equal (to, "csv") || g_str_equal (to, "sonata")))
+              || g_str_equal (to, "csv") || g_str_equal (to, "sonata") || g_str_equal (to, "netloom-h5")
+              || g_str_equal (to, "h5") || g_str_equal (to, "netpyne-mat") || g_str_equal (to, "mat")))
     {
-      g_printerr ("netloom convert: --to: unknown format '%s' (netpyne-json, json.gz, csv, sonata)\n", to);
-      return NL_EXIT_USAGE;
-    }
-  if (!to && !nl_results_format_for_filename (files[1])
-      && (g_str_has_suffix (files[1], ".h5") || g_str_has_suffix (files[1], ".mat")))
-    {
-      g_printerr ("netloom convert: %s: writing NetLoom native .h5 and MAT files is not yet "
-                  "supported; use .json, .json.gz, .csv or .sonata.h5\n", files[1]);
+      g_printerr ("netloom convert: --to: unknown format '%s' (netloom-h5, netpyne-json, json.gz, netpyne-mat, "
+                  "csv, sonata)\n", to);
       return NL_EXIT_USAGE;
     }
   if (!to && !nl_results_format_for_filename (files[1]))
     {
-      g_printerr ("netloom convert: %s: cannot tell the format from the name; use .json, .json.gz, "
+      g_printerr ("netloom convert: %s: cannot tell the format from the name; use .h5, .json, .json.gz, .mat, "
                   ".csv or .sonata.h5, or --to FORMAT\n", files[1]);
       return NL_EXIT_USAGE;
     }

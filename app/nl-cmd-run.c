@@ -2,6 +2,7 @@
 #include "nl-run-save.h"
 #include "nl-plot.h"
 
+#include <nl-h5.h>
 #include <nl-results-write.h>
 
 #include <nl-build.h>
@@ -220,8 +221,15 @@ nl_cmd_run (int argc, char **argv)
     nl_run_save_prepare (spec, res);
     if (output_dir)
       ok = write_csv_dir (output, res, &error);
-    else if (output && (ok = nl_results_write (res, output, NULL, &error)))
-      g_ptr_array_add (written, g_strdup (output));
+    else if (output)
+      {
+        /* NetLoom's own file keeps the model and its network beside the results. */
+        const char *format = nl_results_format_for_filename (output);
+        ok = format && g_str_equal (format, "netloom-h5") ? nl_h5_write (output, res, spec, net, &error)
+                                                           : nl_results_write (res, output, NULL, &error);
+        if (ok)
+          g_ptr_array_add (written, g_strdup (output));
+      }
     if (ok)
       ok = nl_run_save_outputs (spec, res, written, &error);
     if (ok)

@@ -1,5 +1,6 @@
 /* test-run-save.c — `netloom run` writes what simConfig's NetPyNE save flags ask for, named
  * as NetPyNE names them, besides -o (which never suppresses them). */
+#include <nl-h5.h>
 #include <nl-results-read.h>
 #include <nl-spec.h>
 #include <glib/gstdio.h>
@@ -133,11 +134,60 @@ test_cli_flags (void)
   g_assert_cmpuint (counts[2], ==, 15);
 }
 
+/* -o FILE.h5: NetLoom's file with the model inside; convert takes it on to MAT. */
+static void
+test_native (void)
+{
+  const char *tmp = nl_test_tmpdir ();
+  g_autofree char *model = g_build_filename (tmp, "native.json", NULL);
+  g_autofree char *h5 = g_build_filename (tmp, "native.h5", NULL);
+  g_autofree char *mat = g_build_filename (tmp, "native.out", NULL);
+  g_autofree char *nrniv = g_find_program_in_path ("nrniv");
+  g_autofree char *out = NULL, *err = NULL;
+  const char *text = "{\"netParams\": {\"popParams\": {\"A\": {\"cellModel\": \"NetStim\", \"numCells\": 4, "
+                     "\"rate\": 40, \"noise\": 0, \"start\": 2}}}, \"simConfig\": {\"duration\": 200}}";
+
+  if (!nrniv)
+    {
+      g_test_skip ("nrniv not found");
+      return;
+    }
+  g_assert_true (g_file_set_contents (model, text, -1, NULL));
+  {
+    const char *argv[] = { "run", model, "-o", h5, NULL };
+    g_assert_cmpint (nl_test_run_cli (argv, &out, &err), ==, 0);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NlH5File) f = nl_h5_open (h5, &error);
+    g_autofree char *spec = NULL;
+    g_assert_no_error (error);
+    g_assert_cmpuint (nl_h5_get_n_spikes (f), ==, 4 * 8);   /* 40 Hz from 2 ms for 200 ms */
+    spec = nl_h5_read_spec_json (f, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (spec);
+    g_assert_true (strstr (spec, "\"numCells\"") != NULL);
+  }
+  g_free (out);
+  g_free (err);
+  {
+    const char *argv[] = { "convert", h5, mat, "--to", "netpyne-mat", NULL };
+    g_assert_cmpint (nl_test_run_cli (argv, &out, &err), ==, 0);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NlResults) r = nl_results_read (mat, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (nl_results_get_n_spikes (r), ==, 32);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/run-save/base-names", test_base_names);
   g_test_add_func ("/run-save/cli-flags", test_cli_flags);
+  g_test_add_func ("/run-save/native", test_native);
   return g_test_run ();
 }

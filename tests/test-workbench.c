@@ -2,6 +2,8 @@
  * NetPyNE's results and model files fills the sidebar and the session; bad files show an
  * error and leave the window working. */
 #include <adwaita.h>
+#include <nl-h5.h>
+#include <nl-results-read.h>
 #include <nl-window.h>
 #include <string.h>
 
@@ -99,6 +101,37 @@ test_open_bad (void)
   gtk_window_destroy (GTK_WINDOW (w));
 }
 
+/* NetLoom's .h5 keeps the model: opening it gives the results and the network. */
+static void
+test_open_native (void)
+{
+  g_autofree char *data = nl_test_shared_file ("reference/netpyne/tut2/tut2_data.json.gz");
+  g_autofree char *h5 = g_build_filename (nl_test_tmpdir (), "tut2.h5", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlResults) r = NULL;
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  const char *files[1];
+  NlWindow *w;
+
+  if (!data)
+    return;
+  files[0] = data;
+  r = nl_results_read (data, &error);
+  g_assert_no_error (error);
+  spec = nl_spec_load (files, 1, problems, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_h5_write (h5, r, spec, NULL, &error));
+  g_assert_no_error (error);
+  w = new_window ();
+  open_and_wait (w, h5);
+  g_assert_null (nl_window_get_last_error (w));
+  g_assert_cmpuint (nl_results_get_n_spikes (nl_session_get_results (nl_window_get_session (w))), ==, 931);
+  g_assert_nonnull (nl_session_get_network (nl_window_get_session (w)));
+  g_assert_cmpuint (nl_network_get_n_cells (nl_session_get_network (nl_window_get_session (w))), ==, 40);
+  gtk_window_destroy (GTK_WINDOW (w));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -106,5 +139,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/workbench/open-results", test_open_results);
   g_test_add_func ("/workbench/open-bad", test_open_bad);
+  g_test_add_func ("/workbench/open-native", test_open_native);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include <nl-build.h>
 #include <nl-format.h>
+#include <nl-h5.h>
 #include <nl-problem.h>
 #include <nl-results-read.h>
 
@@ -136,15 +137,16 @@ loaded_free (gpointer p)
   g_free (l);
 }
 
-/* A model that validates, with its network; NULL with the first error otherwise. */
+/* A model that validates, with its network; NULL with the first error otherwise. `text` is
+ * the model's JSON when it comes from inside another file (NetLoom's .h5), else NULL. */
 static gboolean
-load_model (const char *path, Loaded *l, GCancellable *cancellable, GError **error)
+load_model (const char *path, const char *text, Loaded *l, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GPtrArray) problems = nl_problems_new ();
   const char *files[1] = { path };
   NlBuildOptions opt = { 0 };
 
-  l->spec = nl_spec_load (files, 1, problems, error);
+  l->spec = text ? nl_spec_load_from_data (text, -1, problems, error) : nl_spec_load (files, 1, problems, error);
   if (!l->spec)
     return FALSE;
   if (nl_spec_validate (l->spec, problems) > 0)
@@ -155,8 +157,8 @@ load_model (const char *path, Loaded *l, GCancellable *cancellable, GError **err
           NlProblem *p = problems->pdata[i];
           if (p->severity == NL_SEVERITY_ERROR)
             {
-              g_autofree char *text = nl_problem_to_string (p);
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s", text);
+              g_autofree char *line = nl_problem_to_string (p);
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s", line);
               break;
             }
         }
@@ -200,12 +202,20 @@ open_file (GFile *file, GCancellable *cancellable, GError **error)
   if (format == NL_FORMAT_JSON || format == NL_FORMAT_JSON_GZ)
     {
       /* A NetPyNE saveData file also carries its model; a model file has no results. */
-      if (!load_model (path, l, cancellable, &model_error) && l->results == NULL)
+      if (!load_model (path, NULL, l, cancellable, &model_error) && l->results == NULL)
         {
           g_propagate_error (error, g_steal_pointer (&model_error));
           loaded_free (l);
           return NULL;
         }
+    }
+  if (format == NL_FORMAT_NETLOOM_H5 && l->results)
+    {
+      /* NetLoom's own file keeps the model it came from. */
+      g_autoptr(NlH5File) f = nl_h5_open (path, NULL);
+      g_autofree char *spec = f ? nl_h5_read_spec_json (f, NULL) : NULL;
+      if (spec)
+        load_model (path, spec, l, cancellable, NULL);
     }
   if (l->results == NULL && l->spec == NULL)
     {

@@ -15,6 +15,7 @@
 
 #include <nl-conn-figure.h>
 #include <nl-granger-figure.h>
+#include <nl-lfp-figure.h>
 #include <nl-net2d-figure.h>
 #include <nl-nte-figure.h>
 #include <nl-psd-figure.h>
@@ -632,11 +633,41 @@ plot_shape (Plot *p, GError **error)
   return nl_shape_figure_new_for_network (spec, net, &o, error);
 }
 
+/* NetPyNE's plotLFP: time series, PSD, spectrogram and electrode locations (--method picks
+ * one part: timeseries, psd, spectrogram, locations). */
+static NlFigure *
+plot_lfp (Plot *p, GError **error)
+{
+  g_autoptr(NlResults) r = results (p, error);
+  NlLfpFigureOptions o = { 0 };
+
+  if (!r)
+    return NULL;
+  base_options (p, &o.base);
+  o.base.pops = NULL;
+  o.base.gids = NULL;
+  o.base.n_gids = 0;
+  if (p->a.method)
+    {
+      o.parts = nl_lfp_show_from_name (p->a.method);
+      if (!o.parts)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "--method: expected timeseries, psd, spectrogram, locations or all, got '%s'", p->a.method);
+          return NULL;
+        }
+    }
+  if (!isnan (p->a.fmax))
+    o.max_freq = p->a.fmax;
+  return nl_lfp_figure_new (r, p->network, &o, error);
+}
+
 static const struct {
   const char *name;
   PlotFunc    func;
   const char *summary;
 } kinds[] = {
+  { "lfp", plot_lfp, "LFP: time series, PSD, spectrogram, electrodes (--method one part, --fmax)" },
   { "raster", plot_raster, "spike raster, one colour per population, rates in the legend" },
   { "spikehist", plot_spikehist, "spike-time histogram per population (--bin)" },
   { "traces", plot_traces, "recorded traces (--trace NAME)" },
@@ -792,6 +823,7 @@ static const struct {
   { "plotRatePSD", plot_ratepsd, "ratePSD" },
   { "plot2Dnet", plot_net2d, "2Dnet" },
   { "plotConn", plot_conn, "conn" },
+  { "plotLFP", plot_lfp, "LFP" },
   { "granger", plot_granger, "granger" },
   { "plotGranger", plot_granger, "granger" },
   { "nTE", plot_nte, "nTE" },

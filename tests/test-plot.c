@@ -2,6 +2,8 @@
  * size asked for, data drawn in colour), SVG and PDF; bad requests get the documented exit
  * status. The pixel-exact checks of each figure are in test-figure.c. */
 #include <cairo.h>
+#include <math.h>
+#include <nl-results-write.h>
 #include <string.h>
 
 #include "nl-testutil.h"
@@ -150,6 +152,43 @@ test_bad (void)
   g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));   /* nothing half-written */
 }
 
+/* plot lfp on a results file whose LFP is known: 4 electrodes of sines. */
+static void
+test_lfp (void)
+{
+  g_autofree char *h5 = g_build_filename (nl_test_tmpdir (), "lfp.h5", NULL);
+  g_autofree char *png = g_build_filename (nl_test_tmpdir (), "lfp.png", NULL);
+  g_autofree char *tut2 = nl_test_shared_file ("reference/netpyne/tut2/tut2_data.json.gz");
+  g_autoptr(NlResults) r = nl_results_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const guint ne = 4, ns = 4000;
+  double *lfp = g_new (double, ne * ns), *xyz = g_new0 (double, 3 * ne);
+  guint32 gids[1] = { 0 };
+
+  for (guint i = 0; i < ns; i++)
+    for (guint e = 0; e < ne; e++)
+      lfp[i * ne + e] = (e + 1) * 0.01 * sin (2 * G_PI * 10 * (e + 1) * i * 1e-4);
+  for (guint e = 0; e < ne; e++)
+    xyz[3 * e + 1] = 100 * e;
+  nl_results_set_n_cells (r, 1);
+  nl_results_add_pop (r, "P", gids, 1);
+  nl_results_set_duration (r, ns * 0.1);
+  nl_results_set_lfp (r, lfp, ns, ne, 0.1);
+  nl_results_set_lfp_electrodes (r, xyz, ne);
+  g_assert_true (nl_results_write (r, h5, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cli (&err, "plot", "lfp", h5, "--size", "800x600", "-o", png, NULL), ==, 0);
+  g_assert_cmpuint (coloured (png, 800, 600), >, 1000);
+  g_assert_cmpint (cli (&err, "plot", "lfp", h5, "--method", "psd", "--size", "800x600", "-o", png, NULL), ==, 0);
+  g_assert_cmpint (cli (&err, "plot", "lfp", h5, "--method", "phase", "-o", png, NULL), ==, 1);
+  if (tut2)
+    {
+      g_assert_cmpint (cli (&err, "plot", "lfp", tut2, "-o", png, NULL), ==, 1);
+      g_assert_true (strstr (err, "LFP") != NULL);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -157,5 +196,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/kinds", test_kinds);
   g_test_add_func ("/plot/vector", test_vector);
   g_test_add_func ("/plot/bad", test_bad);
+  g_test_add_func ("/plot/lfp", test_lfp);
   return g_test_run ();
 }

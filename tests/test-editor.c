@@ -87,7 +87,7 @@ test_edit_save_reload (void)
   p2 = problems (panel);
   g_assert_true (strstr (p2, "popParams.E.numcells") != NULL);
   g_assert_true (strstr (p2, "numCells") != NULL);
-  nl_ui_render (GTK_WIDGET (w), "editor-typo.png");
+  g_object_unref (nl_ui_render (GTK_WIDGET (w), "editor-typo.png"));
   act (panel, "fix", "s", "popParams.E.numcells");
   p3 = problems (panel);
   g_assert_cmpstr (p3, ==, "");
@@ -106,7 +106,7 @@ test_edit_save_reload (void)
   act (panel, "redo", NULL);
   g_assert_cmpfloat (nl_spec_get_double (nl_session_get_spec (nl_window_get_session (w)),
                                          "netParams.popParams.E.numCells", 0), ==, 50);
-  nl_ui_render (GTK_WIDGET (w), "editor.png");
+  g_object_unref (nl_ui_render (GTK_WIDGET (w), "editor.png"));
   gtk_window_destroy (GTK_WINDOW (w));
 }
 

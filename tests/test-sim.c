@@ -128,7 +128,7 @@ test_run_example (void)
     g_assert_cmpuint (g_variant_get_uint64 (n), ==, nl_results_get_n_spikes (r));
   }
   nl_ui_settle (200);
-  nl_ui_render (GTK_WIDGET (w), "sim-done.png");
+  g_object_unref (nl_ui_render (GTK_WIDGET (w), "sim-done.png"));
   /* The other panels show them: the spike histogram computes from the new results. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.add-panel", "s", "spikehist"));
   gtk_window_destroy (GTK_WINDOW (w));

@@ -50,6 +50,31 @@ gboolean        nl_panel_export_figure    (NlPanel    *self,
                                            const char *filename,
                                            GError    **error);
 
+/* A panel module's one registrar and its GIOModule entry points, at the end of the panel's
+ * file: NL_PANEL_MODULE (nl_foo_panel, NL_TYPE_FOO_PANEL, "foo", 20) defines
+ * nl_foo_panel_register() (implements the extension point with the panel's type, name and
+ * priority) and g_io_module_load/unload (the module stays loaded: its types are static). */
+#define NL_PANEL_MODULE(prefix, type, name, priority)                                      \
+  void prefix##_register (GIOModule *module);                                              \
+  void                                                                                     \
+  prefix##_register (GIOModule *module)                                                    \
+  {                                                                                        \
+    nl_panel_ensure_extension_point ();                                                    \
+    g_io_extension_point_implement (NL_PANEL_EXTENSION_POINT, type, name, priority);       \
+  }                                                                                        \
+  G_MODULE_EXPORT void g_io_module_load (GIOModule *module);                               \
+  G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);                             \
+  void                                                                                     \
+  g_io_module_load (GIOModule *module)                                                     \
+  {                                                                                        \
+    g_type_module_use (G_TYPE_MODULE (module));                                            \
+    prefix##_register (module);                                                            \
+  }                                                                                        \
+  void                                                                                     \
+  g_io_module_unload (GIOModule *module)                                                   \
+  {                                                                                        \
+  }
+
 /* Registers the extension point (idempotent). */
 void            nl_panel_ensure_extension_point (void);
 /* Loads the panel modules of the build tree or installed folder, and of the folders in

@@ -781,11 +781,4 @@ nl_editor_panel_init (NlEditorPanel *self)
 
 /* The registrar ---------------------------------------------------------------------------- */
 
-void nl_editor_panel_register (GIOModule *module);
-
-void
-nl_editor_panel_register (GIOModule *module)
-{
-  nl_panel_ensure_extension_point ();
-  g_io_extension_point_implement (NL_PANEL_EXTENSION_POINT, NL_TYPE_EDITOR_PANEL, "editor", 5);
-}
+NL_PANEL_MODULE (nl_editor_panel, NL_TYPE_EDITOR_PANEL, "editor", 5)

@@ -338,27 +338,4 @@ nl_granger_panel_init (NlGrangerPanel *self)
   gtk_box_append (bar, nl_control_check_new ("demean", _("Remove the means")));
 }
 
-void nl_granger_panel_register (GIOModule *module);
-
-void
-nl_granger_panel_register (GIOModule *module)
-{
-  nl_panel_ensure_extension_point ();
-  g_io_extension_point_implement (NL_PANEL_EXTENSION_POINT, NL_TYPE_GRANGER_PANEL, "granger", 44);
-}
-
-/* The module's entry points. */
-G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
-G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
-
-void
-g_io_module_load (GIOModule *module)
-{
-  g_type_module_use (G_TYPE_MODULE (module));
-  nl_granger_panel_register (module);
-}
-
-void
-g_io_module_unload (GIOModule *module)
-{
-}
+NL_PANEL_MODULE (nl_granger_panel, NL_TYPE_GRANGER_PANEL, "granger", 44)

@@ -269,27 +269,4 @@ nl_ratepsd_panel_init (NlRatepsdPanel *self)
   g_signal_connect (self->bin, "value-changed", G_CALLBACK (bin_edited), self);
 }
 
-void nl_ratepsd_panel_register (GIOModule *module);
-
-void
-nl_ratepsd_panel_register (GIOModule *module)
-{
-  nl_panel_ensure_extension_point ();
-  g_io_extension_point_implement (NL_PANEL_EXTENSION_POINT, NL_TYPE_RATEPSD_PANEL, "ratepsd", 22);
-}
-
-/* The module's entry points. */
-G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
-G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
-
-void
-g_io_module_load (GIOModule *module)
-{
-  g_type_module_use (G_TYPE_MODULE (module));
-  nl_ratepsd_panel_register (module);
-}
-
-void
-g_io_module_unload (GIOModule *module)
-{
-}
+NL_PANEL_MODULE (nl_ratepsd_panel, NL_TYPE_RATEPSD_PANEL, "ratepsd", 22)

@@ -1050,27 +1050,4 @@ nl_raster_panel_init (NlRasterPanel *self)
   gtk_widget_add_controller (GTK_WIDGET (self), c);
 }
 
-void nl_raster_panel_register (GIOModule *module);
-
-void
-nl_raster_panel_register (GIOModule *module)
-{
-  nl_panel_ensure_extension_point ();
-  g_io_extension_point_implement (NL_PANEL_EXTENSION_POINT, NL_TYPE_RASTER_PANEL, "raster", 30);
-}
-
-/* The module's entry points. */
-G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
-G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
-
-void
-g_io_module_load (GIOModule *module)
-{
-  g_type_module_use (G_TYPE_MODULE (module));
-  nl_raster_panel_register (module);
-}
-
-void
-g_io_module_unload (GIOModule *module)
-{
-}
+NL_PANEL_MODULE (nl_raster_panel, NL_TYPE_RASTER_PANEL, "raster", 30)

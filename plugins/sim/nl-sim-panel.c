@@ -512,11 +512,4 @@ nl_sim_panel_init (NlSimPanel *self)
 
 /* The registrar ---------------------------------------------------------------------------- */
 
-void nl_sim_panel_register (GIOModule *module);
-
-void
-nl_sim_panel_register (GIOModule *module)
-{
-  nl_panel_ensure_extension_point ();
-  g_io_extension_point_implement (NL_PANEL_EXTENSION_POINT, NL_TYPE_SIM_PANEL, "sim", 1);
-}
+NL_PANEL_MODULE (nl_sim_panel, NL_TYPE_SIM_PANEL, "sim", 1)

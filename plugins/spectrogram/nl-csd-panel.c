@@ -190,27 +190,4 @@ nl_csd_panel_init (NlCsdPanel *self)
   gtk_box_append (bar, check);
 }
 
-void nl_csd_panel_register (GIOModule *module);
-
-void
-nl_csd_panel_register (GIOModule *module)
-{
-  nl_panel_ensure_extension_point ();
-  g_io_extension_point_implement (NL_PANEL_EXTENSION_POINT, NL_TYPE_CSD_PANEL, "csd", 42);
-}
-
-/* The module's entry points. */
-G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
-G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
-
-void
-g_io_module_load (GIOModule *module)
-{
-  g_type_module_use (G_TYPE_MODULE (module));
-  nl_csd_panel_register (module);
-}
-
-void
-g_io_module_unload (GIOModule *module)
-{
-}
+NL_PANEL_MODULE (nl_csd_panel, NL_TYPE_CSD_PANEL, "csd", 42)

@@ -239,27 +239,4 @@ nl_spikestats_panel_init (NlSpikestatsPanel *self)
   g_signal_connect (self->statistic_dd, "notify::selected", G_CALLBACK (statistic_selected), self);
 }
 
-void nl_spikestats_panel_register (GIOModule *module);
-
-void
-nl_spikestats_panel_register (GIOModule *module)
-{
-  nl_panel_ensure_extension_point ();
-  g_io_extension_point_implement (NL_PANEL_EXTENSION_POINT, NL_TYPE_SPIKESTATS_PANEL, "spikestats", 25);
-}
-
-/* The module's entry points. */
-G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
-G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
-
-void
-g_io_module_load (GIOModule *module)
-{
-  g_type_module_use (G_TYPE_MODULE (module));
-  nl_spikestats_panel_register (module);
-}
-
-void
-g_io_module_unload (GIOModule *module)
-{
-}
+NL_PANEL_MODULE (nl_spikestats_panel, NL_TYPE_SPIKESTATS_PANEL, "spikestats", 25)

@@ -100,11 +100,12 @@ test_run_example (void)
       g_test_skip ("nrniv not found");
       return;
     }
-  /* The example, run longer so that the run is watched for a while. */
+  /* The example, run 15 s of model time so that the run is watched for a while (also when
+   * the UI is slowed down by sanitizers). */
   g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
   {
     g_autoptr(GString) s = g_string_new (text);
-    g_string_replace (s, "\"duration\": 500", "\"duration\": 3000", 1);
+    g_string_replace (s, "\"duration\": 500", "\"duration\": 15000", 1);
     g_string_replace (s, "\"saveJson\": true", "\"saveJson\": false", 1);
     g_assert_true (g_file_set_contents (model, s->str, -1, NULL));
   }

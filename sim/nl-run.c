@@ -2776,6 +2776,7 @@ merge_spikes (const char *dir, guint n_ranks, NlRunSpikeSink sink, gpointer sink
   g_autofree char *sorted_path = g_build_filename (dir, "spikes_sorted.tmp", NULL);
   g_autofree double *tmp = g_new (double, 2 * (gsize) MERGE_BLOCK);
   g_autofree Spike *block = NULL;
+  guint64 block_len = 0;
   g_autofree double *out_t = g_new (double, MERGE_OUT);
   g_autofree guint32 *out_g = g_new (guint32, MERGE_OUT);
   int sorted_fd = -1;
@@ -2811,8 +2812,11 @@ merge_spikes (const char *dir, guint n_ranks, NlRunSpikeSink sink, gpointer sink
           break;
         }
       count = (guint64) cnt;
-      if (!block && count > 0)
-        block = g_new (Spike, MIN (count, (guint64) MERGE_BLOCK));
+      if (count > block_len)
+        {
+          block_len = MIN (count, (guint64) MERGE_BLOCK);
+          block = g_renew (Spike, block, block_len);
+        }
       for (guint64 first = 0; first < count && sorted; first += MERGE_BLOCK)
         {
           guint m = (guint) MIN ((guint64) MERGE_BLOCK, count - first);

@@ -2768,8 +2768,8 @@ heap_down (MergeRun **h, guint n, guint i)
     }
 }
 
-static gboolean
-merge_spikes (const char *dir, guint n_ranks, NlRunSpikeSink sink, gpointer sink_data, GError **error)
+gboolean
+nl_run_merge_spikes (const char *dir, guint n_ranks, NlRunSpikeSink sink, gpointer sink_data, GError **error)
 {
   g_autoptr(GPtrArray) runs = g_ptr_array_new ();
   g_autofree int *fds = g_new (int, n_ranks);
@@ -2948,7 +2948,7 @@ nl_run_streamed (NlSpec             *spec,
   if (!run_neuron (spec, net, options, &d, error))
     return NULL;
   rest = collect_rest (spec, net, options, &d, error);
-  if (rest && !merge_spikes (d.dir, d.n_ranks, sink, sink_data, error))
+  if (rest && !nl_run_merge_spikes (d.dir, d.n_ranks, sink, sink_data, error))
     g_clear_pointer (&rest, nl_results_unref);
   run_done_clear (&d);
   return rest;

@@ -120,6 +120,15 @@ NlResults   *nl_run_streamed (NlSpec             *spec,
                               gpointer            sink_data,
                               GError            **error);
 
+/* The merge nl_run_streamed does, of the spikes_<r>.bin (r < n_ranks) a run left in `dir`
+ * (kept with options->run_dir). A rank file not in (time, gid) order is sorted in blocks of
+ * 2^20 spikes through a temporary file in `dir`. */
+gboolean     nl_run_merge_spikes (const char     *dir,
+                                  guint           n_ranks,
+                                  NlRunSpikeSink  sink,
+                                  gpointer        sink_data,
+                                  GError        **error);
+
 /* Writes the run directory only (driver.hoc, netloom.hoc, rank_*.bin); the command line
    to run it is stored in *argv (NULL-terminated, free with g_strfreev). With recordLFP this
    runs NEURON's geometry pre-pass (geom_cells.bin → geom.bin) to fill the rank files. */

@@ -1150,6 +1150,18 @@ reserve (int fd, guint64 bytes)
 #endif
 }
 
+/* Gives back the reservation beyond the end of the finished file: fallocate'd blocks past
+ * the end stay allocated until the file is truncated (punching a hole there does not free
+ * them on ext4; truncating to the same size does). */
+static void
+trim_reserve (int fd)
+{
+  struct stat st;
+  if (fstat (fd, &st) == 0)
+    while (ftruncate (fd, st.st_size) != 0 && errno == EINTR)
+      ;
+}
+
 static gboolean
 write_content (W *w, hid_t file, NlResults *r, NlSpec *spec, NlNetwork *net)
 {
@@ -1219,6 +1231,8 @@ write_on_disk (W *w, const char *tmp, int fd, NlResults *r, NlSpec *spec, NlNetw
     w_fail (w, "the file (flush)");
   if (H5Fclose (file) < 0)
     w_fail (w, "the file (close)");
+  if (!w->failed)
+    trim_reserve (fd);
   return !w->failed;
 }
 
@@ -1340,7 +1354,8 @@ struct _NlH5Writer {
   NlNetwork *net;
 };
 
-#define STREAM_CHUNK (NL_H5_CHUNK_BYTES / sizeof (double))
+/* 512 KiB of times a chunk: small runs waste little in their partly filled last chunk. */
+#define STREAM_CHUNK (65536)
 #define STREAM_SLACK ((guint64) 64 << 20)
 
 static gboolean
@@ -1352,17 +1367,18 @@ stream_error (NlH5Writer *sw, int err, const char *what, guint64 bytes)
   return FALSE;
 }
 
-/* Makes sure `more` bytes beyond what is committed have disk space reserved. */
+/* Makes sure `more` bytes beyond what is committed, and `headroom` beyond those (libhdf5's
+ * partly filled last chunks: not accumulated), have disk space reserved. */
 static gboolean
-stream_room (NlH5Writer *sw, guint64 more)
+stream_room_ahead (NlH5Writer *sw, guint64 more, guint64 headroom)
 {
   guint64 need = sw->committed + more;
-  if (need + STREAM_SLACK / 2 <= sw->reserved)
+  if (need + headroom + STREAM_SLACK / 2 <= sw->reserved)
     {
       sw->committed = need;
       return TRUE;
     }
-  guint64 want = MAX (2 * sw->reserved, need + STREAM_SLACK);
+  guint64 want = MAX (2 * sw->reserved, need + headroom + STREAM_SLACK);
   if (sw->can_reserve)
     {
       int err = reserve (sw->fd, want);
@@ -1379,12 +1395,18 @@ stream_room (NlH5Writer *sw, guint64 more)
       have = (guint64) vfs.f_bavail * vfs.f_frsize;
       if (fstat (sw->fd, &st) == 0)
         have += (guint64) st.st_size;
-      if (have < need + STREAM_SLACK / 2)
-        return stream_error (sw, ENOSPC, "write", need);
+      if (have < need + headroom + STREAM_SLACK / 2)
+        return stream_error (sw, ENOSPC, "write", need + headroom);
     }
   sw->reserved = want;
   sw->committed = need;
   return TRUE;
+}
+
+static gboolean
+stream_room (NlH5Writer *sw, guint64 more)
+{
+  return stream_room_ahead (sw, more, 0);
 }
 
 NlH5Writer *
@@ -1538,7 +1560,7 @@ nl_h5_writer_add_spikes (NlH5Writer     *sw,
         }
     }
   /* 12 bytes a spike, a chunk of each column beyond, and their chunk index entries. */
-  if (!stream_room (sw, 12 * n + 2 * NL_H5_CHUNK_BYTES + 64 * (n / STREAM_CHUNK + 2)))
+  if (!stream_room_ahead (sw, 12 * n + 64 * (n / STREAM_CHUNK + 2), 2 * NL_H5_CHUNK_BYTES))
     {
       g_propagate_error (error, g_steal_pointer (&sw->err));
       return FALSE;
@@ -1584,7 +1606,7 @@ stream_by_gid (NlH5Writer *sw)
 
   if (n_gids > MAX (16 * n, 1u << 20))
     return TRUE;
-  if (!stream_room (sw, (wide ? 8 : 4) * n + 8 * (n_gids + 1) + 2 * NL_H5_CHUNK_BYTES))
+  if (!stream_room_ahead (sw, (wide ? 8 : 4) * n + 8 * (n_gids + 1), 2 * NL_H5_CHUNK_BYTES))
     return FALSE;
   g_autofree guint64 *offsets = g_new0 (guint64, n_gids + 1);
   g_autofree void *order = g_try_malloc (MAX (n, 1) * (wide ? 8 : 4));
@@ -1673,6 +1695,8 @@ nl_h5_writer_finish (NlH5Writer  *sw,
   if (H5Fclose (sw->file) < 0)
     ok = w_fail (&sw->w, "the file (close)");
   sw->file = -1;
+  if (ok && sw->can_reserve)
+    trim_reserve (sw->fd);
   if (ok && fsync (sw->fd) != 0)
     ok = stream_error (sw, errno, "write", sw->committed);
   if (close (sw->fd) != 0 && ok)

@@ -2,7 +2,10 @@
  * ranks' spike files streamed into the file (nl_run_merge_spikes into nl_h5_writer_*, what
  * `netloom run -o FILE.h5` does) against gathering them into memory and nl_h5_write. NEURON
  * is not run here: give the folder a run kept (`netloom run MODEL -n RANKS --run-dir DIR`).
- * Usage: bench-h5-stream MODEL RUN_DIR RANKS OUT_DIR [REPEATS]; prints the median seconds. */
+ * Usage: bench-h5-stream MODEL RUN_DIR RANKS OUT_DIR [REPEATS [both|stream|gather]]; prints the
+ * median seconds (one method alone, for its peak RSS under /usr/bin/time -v).
+ * bench-h5-stream --make-ranks DIR RANKS N_SPIKES N_CELLS writes synthetic spikes_<r>.bin
+ * (rank r owns gid % RANKS == r, times on a 0.025 ms grid over 500 ms, each rank sorted). */
 #include <nl-build.h>
 #include <nl-h5.h>
 #include <nl-run.h>
@@ -68,10 +71,46 @@ file_mb (const char *path)
   return g_stat (path, &st) == 0 ? st.st_size / 1e6 : 0;
 }
 
+static int
+make_ranks (const char *dir, guint ranks, guint64 n, guint n_cells)
+{
+  GRand *rand = g_rand_new_with_seed (3);
+  for (guint r = 0; r < ranks; r++)
+    {
+      guint64 m = n / ranks + (r < n % ranks);
+      g_autofree double *buf = g_new (double, 1 + 2 * m);
+      g_autofree char *name = g_strdup_printf ("spikes_%u.bin", r);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      buf[0] = (double) m;
+      /* Sorted times: m steps on the grid, each gid random among the rank's. */
+      for (guint64 i = 0; i < m; i++)
+        {
+          buf[1 + i] = 0.025 * (double) (guint64) ((double) i * 20000.0 / (double) m);
+          buf[1 + m + i] = (double) (ranks * g_rand_int_range (rand, 0, (gint32) (n_cells / ranks)) + r);
+        }
+      /* Within one time step, gids ascending (as NEURON's ranks write them). */
+      for (guint64 i = 0; i < m;)
+        {
+          guint64 j = i;
+          while (j < m && buf[1 + j] == buf[1 + i])
+            j++;
+          qsort (buf + 1 + m + i, j - i, sizeof (double), cmp_double);
+          i = j;
+        }
+      FILE *f = fopen (path, "wb");
+      if (!f || fwrite (buf, sizeof (double), 1 + 2 * m, f) != 1 + 2 * m || fclose (f) != 0)
+        g_error ("cannot write %s", path);
+    }
+  g_rand_free (rand);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
+  if (argc == 6 && g_str_equal (argv[1], "--make-ranks"))
+    return make_ranks (argv[2], (guint) atoi (argv[3]), g_ascii_strtoull (argv[4], NULL, 10), (guint) atoi (argv[5]));
   if (argc < 5)
     {
       fprintf (stderr, "usage: bench-h5-stream MODEL RUN_DIR RANKS OUT_DIR [REPEATS]\n");
@@ -80,6 +119,8 @@ main (int argc, char **argv)
   const char *files[] = { argv[1] };
   const char *run_dir = argv[2], *out = argv[4];
   guint ranks = (guint) atoi (argv[3]), reps = argc > 5 ? (guint) atoi (argv[5]) : 5;
+  const char *mode = argc > 6 ? argv[6] : "both";
+  gboolean do_stream = !g_str_equal (mode, "gather"), do_gather = !g_str_equal (mode, "stream");
   g_autoptr(NlSpec) spec = nl_spec_load (files, 1, NULL, &error);
   if (!spec)
     g_error ("%s", error->message);
@@ -96,6 +137,8 @@ main (int argc, char **argv)
     {
       /* Streamed: merge and write, one pass, the per-cell index at the end. */
       g_autoptr(NlResults) rest = rest_for (spec, net, ranks);
+      if (!do_stream)
+        goto gathered;
       gint64 t0 = g_get_monotonic_time ();
       NlH5Writer *w = nl_h5_writer_new (ps, spec, net, nl_network_get_n_cells (net), &error);
       if (!w || !nl_run_merge_spikes (run_dir, ranks, to_writer, w, &error))
@@ -104,6 +147,9 @@ main (int argc, char **argv)
       if (!nl_h5_writer_finish (w, rest, &error))
         g_error ("%s", error->message);
       ts[k] = (g_get_monotonic_time () - t0) / 1e6;
+    gathered:
+      if (!do_gather)
+        continue;
 
       /* Gathered: every spike into memory, then nl_h5_write. */
       g_autoptr(NlResults) r = rest_for (spec, net, ranks);
@@ -119,6 +165,7 @@ main (int argc, char **argv)
       tw[k] = (g_get_monotonic_time () - t1) / 1e6;
       tg[k] = (g_get_monotonic_time () - t0) / 1e6;
     }
+  if (do_stream && do_gather)
   {
     g_autoptr(NlResults) a = nl_h5_read_results (ps, &error);
     g_autoptr(NlResults) b = nl_h5_read_results (pm, &error);
@@ -129,10 +176,15 @@ main (int argc, char **argv)
   printf ("spikes %" G_GUINT64_FORMAT ", cells %u, conns %" G_GUINT64_FORMAT ", stim_conns %" G_GUINT64_FORMAT
           ", ranks %u, %u repeats (median)\n", n, nl_network_get_n_cells (net), nl_network_get_n_conns (net),
           nl_network_get_n_stim_conns (net), ranks, reps);
-  printf ("streamed (merge + write + index, fsync, rename): %.3f s  %.1f MB\n", median (ts, reps), file_mb (ps));
-  printf ("gathered (merge into memory + nl_h5_write):      %.3f s  %.1f MB\n", median (tg, reps), file_mb (pm));
-  printf ("  of which nl_h5_write:                           %.3f s\n", median (tw, reps));
-  printf ("NetPyNE 1.1.0 saveJson (BENCH.md): 9.3 s -> streamed %.0fx, gathered %.0fx faster\n",
-          9.3 / median (ts, reps), 9.3 / median (tg, reps));
+  if (do_stream)
+    printf ("streamed (merge + write + index, fsync, rename): %.3f s  %.1f MB\n", median (ts, reps), file_mb (ps));
+  if (do_gather)
+    {
+      printf ("gathered (merge into memory + nl_h5_write):      %.3f s  %.1f MB\n", median (tg, reps), file_mb (pm));
+      printf ("  of which nl_h5_write:                           %.3f s\n", median (tw, reps));
+    }
+  if (do_stream && do_gather)
+    printf ("NetPyNE 1.1.0 saveJson (BENCH.md): 9.3 s -> streamed %.0fx, gathered %.0fx faster\n",
+            9.3 / median (ts, reps), 9.3 / median (tg, reps));
   return 0;
 }

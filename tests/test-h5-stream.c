@@ -10,7 +10,9 @@
 #include <glib/gstdio.h>
 #include <hdf5.h>
 #include <math.h>
+#include <errno.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -466,6 +468,70 @@ test_fault (void)
   g_assert_cmpuint (n_temp_files (), ==, 1);
 }
 
+/* A full filesystem (a tmpfs of 80 MiB, mounted for the test; skipped where mounting is not
+ * permitted): the reservation grows ahead of libhdf5, is refused, and the writer stops with
+ * "no space" before libhdf5 writes; the previous file is untouched and nothing is left. */
+static void
+test_full_disk (void)
+{
+  g_autofree char *dir = g_build_filename (nl_test_tmpdir (), "full", NULL);
+  g_autofree char *path = g_build_filename (dir, "full.h5", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (dir, 0755);
+  if (mount ("tmpfs", dir, "tmpfs", 0, "size=80m") != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("cannot mount a tmpfs: %s", g_strerror (errno));
+      g_test_skip (msg);
+      return;
+    }
+  g_autoptr(NlResults) old = synthetic (1000, 20);
+  g_assert_true (nl_h5_write (path, old, NULL, NULL, &error));
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len, after_len;
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+
+  const guint64 n = 1u << 20;
+  g_autofree double *t = g_new (double, n);
+  g_autofree guint32 *g = g_new (guint32, n);
+  NlH5Writer *w = nl_h5_writer_new (path, NULL, NULL, 1000, &error);
+  g_assert_no_error (error);
+  gboolean ok = TRUE;
+  guint64 written = 0;
+  for (guint k = 0; k < 8 && ok; k++)   /* 8 × 12 MiB of spikes */
+    {
+      for (guint64 i = 0; i < n; i++)
+        t[i] = (double) (k * n + i) * 1e-3, g[i] = (guint32) (i % 1000);
+      ok = nl_h5_writer_add_spikes (w, t, g, n, &error);
+      written += ok ? n : 0;
+    }
+  g_assert_false (ok);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_cmpuint (written, >=, n);   /* it failed growing, not at the start */
+  g_assert_cmpuint (nl_h5_writer_get_n_spikes (w), ==, written);
+  g_clear_error (&error);
+  /* Once failed, it stays failed. */
+  g_assert_false (nl_h5_writer_add_spikes (w, t, g, 1, &error));
+  g_clear_error (&error);
+  g_autoptr(NlResults) rest = rest_of (old);
+  nl_results_set_n_cells (rest, 1000);
+  g_assert_false (nl_h5_writer_finish (w, rest, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpuint (after_len, ==, before_len);
+  g_assert_cmpint (memcmp (before, after, before_len), ==, 0);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    guint files = 0;
+    while (g_dir_read_name (d))
+      files++;
+    g_assert_cmpuint (files, ==, 1);
+  }
+  g_assert_cmpint (umount2 (dir, MNT_DETACH), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -475,5 +541,6 @@ main (int argc, char **argv)
   g_test_add_func ("/h5-stream/tut2", test_tut2);
   g_test_add_func ("/h5-stream/bad-input", test_bad_input);
   g_test_add_func ("/h5-stream/fault", test_fault);
+  g_test_add_func ("/h5-stream/full-disk", test_full_disk);
   return g_test_run ();
 }

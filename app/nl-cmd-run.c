@@ -315,15 +315,14 @@ nl_cmd_run (int argc, char **argv)
     g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
     gboolean ok = TRUE;
 
+    /* Streamed: the file is written, and nothing else asks for the results. */
     if (streamed)
       g_ptr_array_add (written, g_strdup (output));
     else
       nl_run_save_prepare (spec, res);
-    if (streamed)
-      ;
-    else if (output_dir)
+    if (!streamed && output_dir)
       ok = write_csv_dir (output, res, &error);
-    else if (output)
+    else if (!streamed && output)
       {
         /* NetLoom's own file keeps the model and its network beside the results. */
         const char *format = nl_results_format_for_filename (output);

@@ -1551,7 +1551,14 @@ nl_h5_writer_add_spikes (NlH5Writer     *sw,
                        sw->n_cells - 1);
           return FALSE;
         }
-      if (!first && (t_ms[i] < pt || (t_ms[i] == pt && gids[i] < pg) || isnan (t_ms[i])))
+      if (!isfinite (t_ms[i]))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s: not written: spike %"
+                       G_GUINT64_FORMAT " (gid %u) has time %g ms, expected a finite number", sw->filename,
+                       sw->n_spikes + i, gids[i], t_ms[i]);
+          return FALSE;
+        }
+      if (!first && (t_ms[i] < pt || (t_ms[i] == pt && gids[i] < pg)))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s: spike %" G_GUINT64_FORMAT
                        " (t = %g ms, gid %u) comes before the one written before it: spikes must be "

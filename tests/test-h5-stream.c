@@ -396,6 +396,12 @@ test_bad_input (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_true (strstr (error->message, "gid 50") != NULL);
   g_clear_error (&error);
+  /* Not a number. */
+  t[0] = NAN, g[0] = 3;
+  g_assert_false (nl_h5_writer_add_spikes (w, t, g, 1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_true (strstr (error->message, "finite") != NULL);
+  g_clear_error (&error);
   g_assert_cmpuint (nl_h5_writer_get_n_spikes (w), ==, 2);
   /* The end given spikes: refused, the previous file left. */
   g_assert_false (nl_h5_writer_finish (w, r, &error));

@@ -128,6 +128,89 @@ write_csv_dir (const char *dir, NlResults *res, GError **error)
   return TRUE;
 }
 
+/* Whether anything but -o FILE.h5 needs every spike in memory: simConfig's save flags and
+ * the figures of simConfig.analysis (saveFig). */
+static gboolean
+value_set (JsonNode *n)
+{
+  if (!n || !JSON_NODE_HOLDS_VALUE (n))
+    return n && !JSON_NODE_HOLDS_NULL (n);
+  switch (json_node_get_value_type (n))
+    {
+    case G_TYPE_BOOLEAN: return json_node_get_boolean (n);
+    case G_TYPE_INT64: return json_node_get_int (n) != 0;
+    case G_TYPE_DOUBLE: return json_node_get_double (n) != 0;
+    case G_TYPE_STRING: return json_node_get_string (n)[0] != '\0';
+    default: return TRUE;
+    }
+}
+
+static gboolean
+needs_results (NlSpec *spec)
+{
+  static const char *const flags[] = { "simConfig.saveJson", "simConfig.saveMat", "simConfig.saveCSV",
+                                       "simConfig.saveHDF5", "simConfig.savePickle", "simConfig.saveDat",
+                                       "simConfig.saveDpk" };
+  JsonNode *analysis = nl_spec_lookup (spec, "simConfig.analysis");
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    if (value_set (nl_spec_lookup (spec, flags[i])))
+      return TRUE;
+  if (analysis && JSON_NODE_HOLDS_OBJECT (analysis))
+    {
+      JsonObject *ao = json_node_get_object (analysis);
+      g_autoptr(GList) members = json_object_get_members (ao);
+      for (GList *l = members; l; l = l->next)
+        {
+          JsonNode *a = json_object_get_member (ao, l->data);
+          if (a && JSON_NODE_HOLDS_OBJECT (a) && value_set (json_object_get_member (json_node_get_object (a), "saveFig")))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* -o FILE.h5 alone: the ranks' spikes merged straight into the file, never all in memory. */
+typedef struct {
+  NlH5Writer *writer;
+  NlNetwork  *net;
+  guint64    *pop_spikes;
+} StreamSink;
+
+static gboolean
+stream_sink (const double *t_ms, const guint32 *gids, guint64 n, gpointer data, GError **error)
+{
+  StreamSink *s = data;
+  guint n_cells = nl_network_get_n_cells (s->net);
+  for (guint64 i = 0; i < n; i++)
+    if (gids[i] < n_cells)
+      s->pop_spikes[nl_network_cell_pop (s->net, gids[i])]++;
+  return nl_h5_writer_add_spikes (s->writer, t_ms, gids, n, error);
+}
+
+static NlResults *
+run_to_h5 (NlSpec *spec, NlNetwork *net, const NlRunOptions *ropt, const char *output, guint64 *pop_spikes,
+           guint64 *n_spikes, GError **error)
+{
+  StreamSink s = { NULL, net, pop_spikes };
+  g_autoptr(NlResults) rest = NULL;
+
+  s.writer = nl_h5_writer_new (output, spec, net, nl_network_get_n_cells (net), error);
+  if (!s.writer)
+    return NULL;
+  rest = nl_run_streamed (spec, net, ropt, stream_sink, &s, error);
+  if (!rest)
+    {
+      nl_h5_writer_free (s.writer);
+      return NULL;
+    }
+  *n_spikes = nl_h5_writer_get_n_spikes (s.writer);
+  nl_run_save_prepare (spec, rest);
+  if (!nl_h5_writer_finish (s.writer, rest, error))
+    return NULL;
+  return g_steal_pointer (&rest);
+}
+
 int
 nl_cmd_run (int argc, char **argv)
 {
@@ -191,7 +274,15 @@ nl_cmd_run (int argc, char **argv)
       ropt.progress = show_progress;
       ropt.progress_data = &progress;
     }
-  res = nl_run_full (spec, net, &ropt, &error);
+  guint n_pops = nl_network_get_n_pops (net);
+  g_autofree guint64 *spikes = g_new0 (guint64, MAX (n_pops, 1));
+  guint64 n_spikes = 0;
+  const char *out_format = output && !output_dir ? nl_results_format_for_filename (output) : NULL;
+  gboolean streamed = out_format && g_str_equal (out_format, "netloom-h5") && !needs_results (spec);
+  if (streamed)
+    res = run_to_h5 (spec, net, &ropt, output, spikes, &n_spikes, &error);
+  else
+    res = nl_run_full (spec, net, &ropt, &error);
   if (ropt.progress)
     fputc ('\n', stderr);
   if (!res)
@@ -209,8 +300,14 @@ nl_cmd_run (int argc, char **argv)
     for (guint i = 0; warnings && i < json_array_get_length (warnings); i++)
       fprintf (stderr, "warning: %s\n", json_array_get_string_element (warnings, i));
   }
-  guint64 n_spikes = nl_results_get_n_spikes (res);
-  const guint32 *spike_gid = nl_results_get_spike_gids (res);
+  if (!streamed)
+    {
+      const guint32 *spike_gid = nl_results_get_spike_gids (res);
+      n_spikes = nl_results_get_n_spikes (res);
+      for (guint64 i = 0; i < n_spikes; i++)
+        if (spike_gid[i] < nl_network_get_n_cells (net))
+          spikes[nl_network_cell_pop (net, spike_gid[i])]++;
+    }
   double duration_ms = nl_results_get_duration (res);
   guint n_ranks = json_object_get_int_member (nl_results_get_meta (res), "ranks");
   double wall_s = json_object_get_double_member (nl_results_get_meta (res), "wall_s");
@@ -218,10 +315,14 @@ nl_cmd_run (int argc, char **argv)
     g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
     gboolean ok = TRUE;
 
-    nl_run_save_prepare (spec, res);
-    if (output_dir)
+    /* Streamed: the file is written, and nothing else asks for the results. */
+    if (streamed)
+      g_ptr_array_add (written, g_strdup (output));
+    else
+      nl_run_save_prepare (spec, res);
+    if (!streamed && output_dir)
       ok = write_csv_dir (output, res, &error);
-    else if (output)
+    else if (!streamed && output)
       {
         /* NetLoom's own file keeps the model and its network beside the results. */
         const char *format = nl_results_format_for_filename (output);
@@ -230,9 +331,9 @@ nl_cmd_run (int argc, char **argv)
         if (ok)
           g_ptr_array_add (written, g_strdup (output));
       }
-    if (ok)
+    if (ok && !streamed)
       ok = nl_run_save_outputs (spec, res, written, &error);
-    if (ok)
+    if (ok && !streamed)
       ok = nl_plot_run_analysis (spec, net, res, written, &error);
     if (!ok)
       {
@@ -243,12 +344,7 @@ nl_cmd_run (int argc, char **argv)
       fprintf (stderr, "wrote %s\n", (char *) written->pdata[i]);
   }
 
-  guint n_pops = nl_network_get_n_pops (net);
   g_autofree guint64 *conns_in = nl_cli_conns_in (net);
-  g_autofree guint64 *spikes = g_new0 (guint64, MAX (n_pops, 1));
-  for (guint64 i = 0; i < n_spikes; i++)
-    if (spike_gid[i] < nl_network_get_n_cells (net))
-      spikes[nl_network_cell_pop (net, spike_gid[i])]++;
 
   if (json)
     {

@@ -1150,6 +1150,18 @@ reserve (int fd, guint64 bytes)
 #endif
 }
 
+/* Gives back the reservation beyond the end of the finished file: fallocate'd blocks past
+ * the end stay allocated until the file is truncated (punching a hole there does not free
+ * them on ext4; truncating to the same size does). */
+static void
+trim_reserve (int fd)
+{
+  struct stat st;
+  if (fstat (fd, &st) == 0)
+    while (ftruncate (fd, st.st_size) != 0 && errno == EINTR)
+      ;
+}
+
 static gboolean
 write_content (W *w, hid_t file, NlResults *r, NlSpec *spec, NlNetwork *net)
 {
@@ -1219,6 +1231,8 @@ write_on_disk (W *w, const char *tmp, int fd, NlResults *r, NlSpec *spec, NlNetw
     w_fail (w, "the file (flush)");
   if (H5Fclose (file) < 0)
     w_fail (w, "the file (close)");
+  if (!w->failed)
+    trim_reserve (fd);
   return !w->failed;
 }
 
@@ -1310,4 +1324,436 @@ nl_h5_write (const char  *filename,
              GError     **error)
 {
   return nl_h5_write_mode (filename, r, spec, net, FALSE, error);
+}
+
+/* ---- Streaming: spikes appended chunk by chunk, the per-gid index built at the end ----
+ *
+ * The file is the one nl_h5_write makes for the same results, except that /spikes/t and
+ * /spikes/gid are extensible chunked datasets. The disk space libhdf5 writes into is reserved
+ * ahead of it, as for nl_h5_write; since the final size is not known, the reservation grows
+ * in steps (at least doubling, never less than 64 MiB ahead of what the next write needs),
+ * and the writer stops with an error before libhdf5 ever writes past it. Where space cannot be
+ * reserved (no fallocate), the free space is checked (statvfs) before each step instead: the
+ * same rule, without the guarantee against another program filling the disk meanwhile. */
+#include <sys/statvfs.h>
+
+struct _NlH5Writer {
+  W        w;
+  GError  *err;          /* w.error points here until finish/free */
+  char    *filename, *tmp;
+  int      fd;
+  hid_t    file, spikes, ds_t, ds_gid;
+  gboolean can_reserve;
+  guint64  reserved;     /* bytes of disk reserved for the file */
+  guint64  committed;    /* an upper bound of what libhdf5 may have written so far */
+  guint    n_cells;
+  guint64  n_spikes;
+  guint32  max_gid;
+  double   last_t;
+  guint32  last_gid;
+  NlNetwork *net;
+};
+
+/* 512 KiB of times a chunk: small runs waste little in their partly filled last chunk. */
+#define STREAM_CHUNK (65536)
+#define STREAM_SLACK ((guint64) 64 << 20)
+
+static gboolean
+stream_error (NlH5Writer *sw, int err, const char *what, guint64 bytes)
+{
+  g_set_error (&sw->err, G_IO_ERROR, g_io_error_from_errno (err), "%s: cannot %s %.1f MB for the file: %s",
+               sw->filename, what, bytes / 1e6, g_strerror (err));
+  sw->w.failed = TRUE;
+  return FALSE;
+}
+
+/* Makes sure `more` bytes beyond what is committed, and `headroom` beyond those (libhdf5's
+ * partly filled last chunks: not accumulated), have disk space reserved. */
+static gboolean
+stream_room_ahead (NlH5Writer *sw, guint64 more, guint64 headroom)
+{
+  guint64 need = sw->committed + more;
+  if (need + headroom + STREAM_SLACK / 2 <= sw->reserved)
+    {
+      sw->committed = need;
+      return TRUE;
+    }
+  guint64 want = MAX (2 * sw->reserved, need + headroom + STREAM_SLACK);
+  if (sw->can_reserve)
+    {
+      int err = reserve (sw->fd, want);
+      if (err != 0)
+        return stream_error (sw, err, "reserve", want);
+    }
+  else
+    {
+      struct statvfs vfs;
+      GStatBuf st;
+      guint64 have;
+      if (fstatvfs (sw->fd, &vfs) != 0)
+        return stream_error (sw, errno, "check the space for", want);
+      have = (guint64) vfs.f_bavail * vfs.f_frsize;
+      if (fstat (sw->fd, &st) == 0)
+        have += (guint64) st.st_size;
+      if (have < need + headroom + STREAM_SLACK / 2)
+        return stream_error (sw, ENOSPC, "write", need + headroom);
+    }
+  sw->reserved = want;
+  sw->committed = need;
+  return TRUE;
+}
+
+static gboolean
+stream_room (NlH5Writer *sw, guint64 more)
+{
+  return stream_room_ahead (sw, more, 0);
+}
+
+NlH5Writer *
+nl_h5_writer_new (const char  *filename,
+                  NlSpec      *spec,
+                  NlNetwork   *net,
+                  guint        n_cells,
+                  GError     **error)
+{
+  g_autofree char *dir = NULL, *base = NULL;
+  GStatBuf st;
+  NlH5Writer *sw;
+  int err;
+
+  g_return_val_if_fail (filename != NULL, NULL);
+  nl_h5_init ();
+  sw = g_new0 (NlH5Writer, 1);
+  sw->filename = g_strdup (filename);
+  sw->w.filename = sw->filename;
+  sw->w.error = &sw->err;
+  sw->file = sw->spikes = sw->ds_t = sw->ds_gid = -1;
+  sw->n_cells = n_cells;
+  sw->last_t = -INFINITY;
+  sw->net = net ? nl_network_ref (net) : NULL;
+  dir = g_path_get_dirname (filename);
+  base = g_path_get_basename (filename);
+  sw->tmp = g_strdup_printf ("%s/.%s.tmp-XXXXXX", dir, base);
+  sw->fd = g_mkstemp (sw->tmp);
+  if (sw->fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot create a temporary "
+                   "file in %s: %s", filename, dir, g_strerror (e));
+      g_clear_pointer (&sw->tmp, g_free);
+      nl_h5_writer_free (sw);
+      return NULL;
+    }
+  fchmod (sw->fd, g_stat (filename, &st) == 0 ? (st.st_mode & 07777) : 0644);
+
+  /* What is known now: the model, the network and libhdf5's own structures. */
+  {
+    g_autoptr(NlResults) none = nl_results_new ();
+    sw->committed = upper_bound (none, spec, net);
+  }
+  err = reserve (sw->fd, sw->committed + STREAM_SLACK);
+  sw->can_reserve = err == 0;
+  if (err != 0 && err != EOPNOTSUPP && err != ENOSYS && err != EINVAL)
+    {
+      stream_error (sw, err, "reserve", sw->committed + STREAM_SLACK);
+      g_propagate_error (error, g_steal_pointer (&sw->err));
+      nl_h5_writer_free (sw);
+      return NULL;
+    }
+  {
+    guint64 c = sw->committed;
+    sw->committed = 0;
+    if (!stream_room (sw, c))
+      {
+        g_propagate_error (error, g_steal_pointer (&sw->err));
+        nl_h5_writer_free (sw);
+        return NULL;
+      }
+  }
+
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
+  H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG);
+  sw->file = H5Fcreate (sw->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose (fapl);
+  /* Creating truncates, which frees a reservation: reserve again. */
+  if (sw->file < 0)
+    w_fail (&sw->w, "the file");
+  else if (sw->can_reserve && (err = reserve (sw->fd, sw->reserved)) != 0)
+    stream_error (sw, err, "reserve", sw->reserved);
+  else if (!(spec ? write_spec (&sw->w, sw->file, spec) : TRUE))
+    ;
+  else if ((sw->spikes = w_group (&sw->w, sw->file, "/spikes", "spikes", FALSE)) >= 0
+           && w_attr_str (&sw->w, sw->spikes, "/spikes", "sorting", "by_time"))
+    {
+      hsize_t zero[1] = { 0 }, unlimited[1] = { H5S_UNLIMITED }, chunk[1] = { STREAM_CHUNK };
+      hid_t space = H5Screate_simple (1, zero, unlimited), dcpl = H5Pcreate (H5P_DATASET_CREATE);
+      hid_t dapl = H5Pcreate (H5P_DATASET_ACCESS);
+      H5Pset_chunk (dcpl, 1, chunk);
+      H5Pset_chunk_cache (dapl, 0, 0, 1.0);
+      sw->ds_t = H5Dcreate2 (sw->spikes, "t", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, dapl);
+      if (sw->ds_t < 0)
+        w_fail (&sw->w, "/spikes/t");
+      else if (w_attr_str (&sw->w, sw->ds_t, "/spikes/t", "units", "ms"))
+        {
+          sw->ds_gid = H5Dcreate2 (sw->spikes, "gid", H5T_STD_U32LE, space, H5P_DEFAULT, dcpl, dapl);
+          if (sw->ds_gid < 0)
+            w_fail (&sw->w, "/spikes/gid");
+        }
+      H5Pclose (dapl);
+      H5Pclose (dcpl);
+      H5Sclose (space);
+    }
+  if (sw->w.failed)
+    {
+      g_propagate_error (error, g_steal_pointer (&sw->err));
+      nl_h5_writer_free (sw);
+      return NULL;
+    }
+  return sw;
+}
+
+/* Appends [at, at + n) to a 1-D extensible dataset. */
+static gboolean
+stream_append (NlH5Writer *sw, hid_t ds, const char *path, guint64 at, guint64 n, hid_t mem_type,
+               const void *data)
+{
+  hsize_t size[1] = { at + n }, start[1] = { at }, count[1] = { n };
+  if (H5Dset_extent (ds, size) < 0)
+    return w_fail (&sw->w, path);
+  return w_block (&sw->w, ds, path, 1, start, count, mem_type, data);
+}
+
+gboolean
+nl_h5_writer_add_spikes (NlH5Writer     *sw,
+                         const double   *t_ms,
+                         const guint32  *gids,
+                         guint64         n,
+                         GError        **error)
+{
+  g_return_val_if_fail (sw != NULL, FALSE);
+  if (sw->w.failed)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: an earlier write failed", sw->filename);
+      return FALSE;
+    }
+  if (n == 0)
+    return TRUE;
+  /* What the reader checks, checked before anything is written: order and gids. */
+  for (guint64 i = 0; i < n; i++)
+    {
+      double pt = i ? t_ms[i - 1] : sw->last_t;
+      guint32 pg = i ? gids[i - 1] : sw->last_gid;
+      gboolean first = i == 0 && sw->n_spikes == 0;
+      if (sw->n_cells && gids[i] >= sw->n_cells)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s: not written: a spike has gid "
+                       "%u, but the results have %u cells (gids 0 … %u)", sw->filename, gids[i], sw->n_cells,
+                       sw->n_cells - 1);
+          return FALSE;
+        }
+      if (!isfinite (t_ms[i]))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s: not written: spike %"
+                       G_GUINT64_FORMAT " (gid %u) has time %g ms, expected a finite number", sw->filename,
+                       sw->n_spikes + i, gids[i], t_ms[i]);
+          return FALSE;
+        }
+      if (!first && (t_ms[i] < pt || (t_ms[i] == pt && gids[i] < pg)))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s: spike %" G_GUINT64_FORMAT
+                       " (t = %g ms, gid %u) comes before the one written before it: spikes must be "
+                       "added sorted by (time, gid)", sw->filename, sw->n_spikes + i, t_ms[i], gids[i]);
+          return FALSE;
+        }
+    }
+  /* 12 bytes a spike, a chunk of each column beyond, and their chunk index entries. */
+  if (!stream_room_ahead (sw, 12 * n + 64 * (n / STREAM_CHUNK + 2), 2 * NL_H5_CHUNK_BYTES))
+    {
+      g_propagate_error (error, g_steal_pointer (&sw->err));
+      return FALSE;
+    }
+  if (!stream_append (sw, sw->ds_t, "/spikes/t", sw->n_spikes, n, H5T_NATIVE_DOUBLE, t_ms)
+      || !stream_append (sw, sw->ds_gid, "/spikes/gid", sw->n_spikes, n, H5T_NATIVE_UINT32, gids))
+    {
+      g_propagate_error (error, g_steal_pointer (&sw->err));
+      return FALSE;
+    }
+  for (guint64 i = 0; i < n; i++)
+    sw->max_gid = MAX (sw->max_gid, gids[i]);
+  sw->n_spikes += n;
+  sw->last_t = t_ms[n - 1];
+  sw->last_gid = gids[n - 1];
+  return TRUE;
+}
+
+/* Reads /spikes/gid [first, first + n). */
+static gboolean
+stream_read_gids (NlH5Writer *sw, guint64 first, guint64 n, guint32 *buf)
+{
+  hsize_t start[1] = { first }, count[1] = { n };
+  hid_t fspace = H5Dget_space (sw->ds_gid), mspace = H5Screate_simple (1, count, NULL);
+  herr_t st = H5Sselect_hyperslab (fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+  if (st >= 0)
+    st = H5Dread (sw->ds_gid, H5T_NATIVE_UINT32, mspace, fspace, H5P_DEFAULT, buf);
+  H5Sclose (mspace);
+  H5Sclose (fspace);
+  return st >= 0 || w_fail (&sw->w, "/spikes/gid (reading it back)");
+}
+
+/* /spikes/by_gid from the written gid column, read back in chunks: a counting pass gives the
+ * offsets, a placement pass the order; only the order (4 bytes a spike; 8 from 2^32 spikes)
+ * and the offsets (8 bytes a cell) are held. Same result as by_gid_order: a stable sort. */
+static gboolean
+stream_by_gid (NlH5Writer *sw)
+{
+  guint64 n = sw->n_spikes, n_gids = MAX ((guint64) sw->n_cells, n ? (guint64) sw->max_gid + 1 : 0);
+  gboolean wide = n > G_MAXUINT32, ok = TRUE;
+  const guint64 block = 1u << 20;
+  hid_t by;
+
+  if (n_gids > MAX (16 * n, 1u << 20))
+    return TRUE;
+  if (!stream_room_ahead (sw, (wide ? 8 : 4) * n + 8 * (n_gids + 1), 2 * NL_H5_CHUNK_BYTES))
+    return FALSE;
+  g_autofree guint64 *offsets = g_new0 (guint64, n_gids + 1);
+  g_autofree void *order = g_try_malloc (MAX (n, 1) * (wide ? 8 : 4));
+  g_autofree guint32 *buf = g_new (guint32, MIN (MAX (n, 1), block));
+  if (!order)
+    {
+      g_set_error (&sw->err, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "%s: out of memory for the per-cell index "
+                   "of %" G_GUINT64_FORMAT " spikes", sw->filename, n);
+      sw->w.failed = TRUE;
+      return FALSE;
+    }
+  for (guint64 first = 0; first < n && ok; first += block)
+    {
+      guint64 m = MIN (block, n - first);
+      ok = stream_read_gids (sw, first, m, buf);
+      for (guint64 i = 0; ok && i < m; i++)
+        offsets[buf[i] + 1]++;
+    }
+  for (guint64 k = 0; k < n_gids; k++)
+    offsets[k + 1] += offsets[k];
+  {
+    g_autofree guint64 *next = g_memdup2 (offsets, MAX (n_gids, 1) * sizeof (guint64));
+    for (guint64 first = 0; first < n && ok; first += block)
+      {
+        guint64 m = MIN (block, n - first);
+        ok = stream_read_gids (sw, first, m, buf);
+        for (guint64 i = 0; ok && i < m; i++)
+          if (wide)
+            ((guint64 *) order)[next[buf[i]]++] = first + i;
+          else
+            ((guint32 *) order)[next[buf[i]]++] = (guint32) (first + i);
+      }
+  }
+  if (!ok)
+    return FALSE;
+  by = w_group (&sw->w, sw->spikes, "/spikes/by_gid", "by_gid", FALSE);
+  ok = by >= 0
+       && w_column (&sw->w, by, "/spikes/by_gid/order", "order", wide ? H5T_STD_U64LE : H5T_STD_U32LE,
+                    wide ? H5T_NATIVE_UINT64 : H5T_NATIVE_UINT32, order, n, FALSE, NULL)
+       && w_column (&sw->w, by, "/spikes/by_gid/offsets", "offsets", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                    offsets, n_gids + 1, FALSE, NULL);
+  if (by >= 0)
+    H5Gclose (by);
+  return ok;
+}
+
+gboolean
+nl_h5_writer_finish (NlH5Writer  *sw,
+                     NlResults   *rest,
+                     GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (sw != NULL && rest != NULL, FALSE);
+  if (sw->w.failed)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: an earlier write failed", sw->filename);
+      nl_h5_writer_free (sw);
+      return FALSE;
+    }
+  if (nl_results_get_n_spikes (rest) != 0 || nl_results_get_n_cells (rest) != sw->n_cells)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s: not written: the results given "
+                   "at the end must hold no spikes and %u cells", sw->filename, sw->n_cells);
+      nl_h5_writer_free (sw);
+      return FALSE;
+    }
+  if (!check_results (sw->filename, rest, error))
+    {
+      nl_h5_writer_free (sw);
+      return FALSE;
+    }
+  ok = stream_by_gid (sw);
+  H5Dclose (sw->ds_t);
+  H5Dclose (sw->ds_gid);
+  H5Gclose (sw->spikes);
+  sw->ds_t = sw->ds_gid = sw->spikes = -1;
+  ok = ok && stream_room (sw, upper_bound (rest, NULL, NULL))
+       && write_meta (&sw->w, sw->file, rest)
+       && write_pops (&sw->w, sw->file, rest)
+       && write_traces (&sw->w, sw->file, rest)
+       && write_lfp (&sw->w, sw->file, rest)
+       && (!sw->net || write_network (&sw->w, sw->file, sw->net));
+  if (ok && H5Fflush (sw->file, H5F_SCOPE_GLOBAL) < 0)
+    ok = w_fail (&sw->w, "the file (flush)");
+  if (H5Fclose (sw->file) < 0)
+    ok = w_fail (&sw->w, "the file (close)");
+  sw->file = -1;
+  if (ok && sw->can_reserve)
+    trim_reserve (sw->fd);
+  if (ok && fsync (sw->fd) != 0)
+    ok = stream_error (sw, errno, "write", sw->committed);
+  if (close (sw->fd) != 0 && ok)
+    ok = stream_error (sw, errno, "write", sw->committed);
+  sw->fd = -1;
+  if (ok && g_rename (sw->tmp, sw->filename) != 0)
+    {
+      int e = errno;
+      g_set_error (&sw->err, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot rename %s into place: %s",
+                   sw->filename, sw->tmp, g_strerror (e));
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      fsync_dir (sw->filename);
+      g_clear_pointer (&sw->tmp, g_free);
+    }
+  else
+    g_propagate_error (error, g_steal_pointer (&sw->err));
+  nl_h5_writer_free (sw);
+  return ok;
+}
+
+guint64
+nl_h5_writer_get_n_spikes (NlH5Writer *sw)
+{
+  return sw->n_spikes;
+}
+
+void
+nl_h5_writer_free (NlH5Writer *sw)
+{
+  if (!sw)
+    return;
+  if (sw->ds_t >= 0)
+    H5Dclose (sw->ds_t);
+  if (sw->ds_gid >= 0)
+    H5Dclose (sw->ds_gid);
+  if (sw->spikes >= 0)
+    H5Gclose (sw->spikes);
+  if (sw->file >= 0)
+    H5Fclose (sw->file);
+  if (sw->fd >= 0)
+    close (sw->fd);
+  if (sw->tmp)
+    g_unlink (sw->tmp);
+  g_clear_error (&sw->err);
+  g_clear_pointer (&sw->net, nl_network_unref);
+  g_free (sw->w.why);
+  g_free (sw->tmp);
+  g_free (sw->filename);
+  g_free (sw);
 }

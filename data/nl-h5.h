@@ -29,6 +29,38 @@ gboolean        nl_h5_write                 (const char    *filename,
                                              NlNetwork     *net,
                                              GError       **error);
 
+/* Writing a file whose spikes arrive in pieces (a run's ranks merged on the fly) without
+ * holding them: spikes are appended, sorted by (time, gid) across calls, to extensible
+ * /spikes/t and /spikes/gid; nl_h5_writer_finish builds /spikes/by_gid from the written gid
+ * column (holding 4 bytes a spike), writes the rest, and renames the file into place. The
+ * content equals what nl_h5_write writes for the same results; the same atomicity: until
+ * finish succeeds the previous file is untouched, and a failure or nl_h5_writer_free removes
+ * the temporary file. Disk space is reserved ahead of libhdf5 in growing steps. */
+typedef struct _NlH5Writer NlH5Writer;
+
+/* `spec` and `net` may be NULL; `n_cells` 0 when unknown (gids are then not checked). */
+NlH5Writer     *nl_h5_writer_new            (const char    *filename,
+                                             NlSpec        *spec,
+                                             NlNetwork     *net,
+                                             guint          n_cells,
+                                             GError       **error);
+/* Spikes out of order, or gids >= n_cells, are refused before anything is written. */
+gboolean        nl_h5_writer_add_spikes     (NlH5Writer    *w,
+                                             const double  *t_ms,
+                                             const guint32 *gids,
+                                             guint64        n,
+                                             GError       **error);
+guint64         nl_h5_writer_get_n_spikes   (NlH5Writer    *w);
+/* `rest`: everything but the spikes (n_cells as given to new, populations, duration, traces,
+ * LFP, meta; no spikes). Frees `w`, whether it succeeds or not. */
+gboolean        nl_h5_writer_finish         (NlH5Writer    *w,
+                                             NlResults     *rest,
+                                             GError       **error);
+/* Abandons the file: the temporary file is removed, the previous file left as it was. */
+void            nl_h5_writer_free           (NlH5Writer    *w);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NlH5Writer, nl_h5_writer_free)
+
 /* Whether the file is HDF5 with the root attribute `netloom_format` (any value). */
 gboolean        nl_h5_is_native             (const char    *filename);
 

@@ -6,11 +6,15 @@
 #include "nl-neuron.h"
 #include "nl-run-lfp.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK (nl-run-error-quark, nl_run_error)
 
@@ -2432,10 +2436,31 @@ live_poll (LiveReader *lr, const char *dir, const NlRunOptions *options)
     }
 }
 
-NlResults *
-nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **error)
+/* What a finished run leaves to collect from its folder. */
+typedef struct {
+  char      *tmp;         /* a temporary run folder to remove, or NULL */
+  const char *dir;
+  RecPlan    plan;
+  NlLfpPlan *lfp;
+  guint      n_ranks;
+  double     duration;
+  double     wall;
+} RunDone;
+
+static void
+run_done_clear (RunDone *d)
 {
-  g_autofree char *tmp = NULL;
+  if (d->tmp)
+    remove_tree (d->tmp);
+  g_clear_pointer (&d->tmp, g_free);
+  g_clear_pointer (&d->lfp, nl_lfp_plan_free);
+  rec_plan_clear (&d->plan);
+}
+
+/* Runs NEURON in the run folder; on success `d` says where its output is. */
+static gboolean
+run_neuron (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, RunDone *d, GError **error)
+{
   const char *dir = options ? options->run_dir : NULL;
   g_auto(GStrv) argv = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -2444,9 +2469,6 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *err_text = NULL;
   g_autofree char *err_path = NULL;
-  NlResults *results = NULL;
-  RecPlan plan = { 0 };
-  g_autoptr(NlLfpPlan) lfp = NULL;
   GCancellable *cancellable = options ? options->cancellable : NULL;
   guint n_ranks = MAX (options ? options->n_ranks : 1, 1);
   double duration = nl_spec_get_double (spec, "simConfig.duration", 1000);
@@ -2454,12 +2476,18 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
   gint64 t0;
   g_autofree guint64 *live_offsets = g_new0 (guint64, n_ranks);
   LiveReader live = { n_ranks, live_offsets };
+  char *tmp = NULL;
+  RecPlan plan = { 0 };
+  NlLfpPlan *lfp = NULL;
 
+  memset (d, 0, sizeof *d);
+  d->n_ranks = n_ranks;
+  d->duration = duration;
   if (!dir)
     {
       tmp = g_dir_make_tmp ("netloom-run-XXXXXX", error);
       if (!tmp)
-        return NULL;
+        return FALSE;
       dir = tmp;
     }
   if (!prepare (spec, net, options, dir, &argv, &plan, &lfp, error))
@@ -2528,20 +2556,43 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
     live_poll (&live, dir, options);
   if (options && options->progress)
     options->progress (duration, duration, options->progress_data);
+  d->wall = (g_get_monotonic_time () - t0) / 1e6;
+  d->tmp = tmp;
+  d->dir = dir;
+  d->plan = plan;
+  d->lfp = lfp;
+  return TRUE;
+
+out:
+  if (tmp)
+    remove_tree (tmp);
+  g_free (tmp);
+  if (lfp)
+    nl_lfp_plan_free (lfp);
+  rec_plan_clear (&plan);
+  return FALSE;
+}
+
+/* Everything a finished run recorded but its spikes: populations, duration, traces, LFP,
+ * meta. */
+static NlResults *
+collect_rest (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, RunDone *done, GError **error)
+{
+  NlResults *results = NULL;
+  const char *dir = done->dir;
+  guint n_ranks = done->n_ranks;
+  double duration = done->duration;
+  NlLfpPlan *lfp = done->lfp;
+  RecPlan plan = done->plan;
+
   {
-    NlRunResult sp = { 0 };
-    double wall = (g_get_monotonic_time () - t0) / 1e6;
+    double wall = done->wall;
     JsonObject *meta;
     JsonArray *warnings = json_array_new ();
     JsonObject *sc = nl_spec_get_sim_config (spec);
     JsonObject *seeds = obj_member (sc, "seeds");
     g_autofree char *nrn_version = NULL;
 
-    if (!read_spikes (dir, n_ranks, &sp, error))
-      {
-        json_array_unref (warnings);
-        goto out;
-      }
     results = nl_results_new ();
     nl_results_set_n_cells (results, nl_network_get_n_cells (net));
     for (guint p = 0; p < nl_network_get_n_pops (net); p++)
@@ -2553,7 +2604,6 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
         nl_results_add_pop (results, pop->name, gids, pop->n_cells);
       }
     nl_results_set_duration (results, duration);
-    nl_results_set_spikes (results, sp.spike_t, sp.spike_gid, sp.n_spikes);
     for (guint i = 0; i < plan.warnings->len; i++)
       json_array_add_string_element (warnings, plan.warnings->pdata[i]);
     if (!read_traces (dir, n_ranks, &plan, results, warnings, error)
@@ -2603,8 +2653,303 @@ nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError *
   }
 
 out:
-  if (tmp)
-    remove_tree (tmp);
-  rec_plan_clear (&plan);
   return results;
+}
+
+NlResults *
+nl_run_full (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, GError **error)
+{
+  RunDone d;
+  NlRunResult sp = { 0 };
+  NlResults *results = NULL;
+
+  if (!run_neuron (spec, net, options, &d, error))
+    return NULL;
+  if (read_spikes (d.dir, d.n_ranks, &sp, error) && (results = collect_rest (spec, net, options, &d, error)))
+    nl_results_set_spikes (results, sp.spike_t, sp.spike_gid, sp.n_spikes);
+  else
+    {
+      g_free (sp.spike_t);
+      g_free (sp.spike_gid);
+    }
+  run_done_clear (&d);
+  return results;
+}
+
+/* ---- Spikes merged from the ranks' files straight to a sink ----
+ *
+ * Each rank's spikes_<r>.bin (count, times, gids, as doubles) is a sorted run when its
+ * spikes are in (time, gid) order, which a first pass over it in blocks checks; a rank whose
+ * spikes are not (NEURON records in detection order) is cut into blocks, each sorted and
+ * written to spikes_sorted.tmp in the run folder as a run of its own. The runs are merged
+ * with a binary heap, each read through a small buffer, so memory is bounded by the number
+ * of runs, not of spikes. */
+
+#define MERGE_BLOCK   (1u << 20)   /* spikes sorted at once for an unsorted rank */
+#define MERGE_BUF     (1u << 14)   /* spikes buffered per run */
+#define MERGE_OUT     (1u << 16)   /* spikes handed to the sink at once */
+
+typedef struct {
+  int      fd;
+  gboolean packed;     /* Spike records (spikes_sorted.tmp), or a rank file's two columns */
+  guint64  at, end;    /* spikes: next to read, end */
+  guint64  count;      /* the rank file's spike count (where its gid column starts) */
+  Spike   *buf;
+  guint    len, pos;
+} MergeRun;
+
+static gboolean
+pread_all (int fd, void *buf, gsize len, guint64 off)
+{
+  guint8 *p = buf;
+  while (len > 0)
+    {
+      gssize n = pread (fd, p, len, (off_t) off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      p += n;
+      len -= (gsize) n;
+      off += (guint64) n;
+    }
+  return TRUE;
+}
+
+/* Spikes [first, first + n) of a rank file. */
+static gboolean
+read_rank_block (int fd, guint64 count, guint64 first, guint n, Spike *out, double *tmp)
+{
+  if (!pread_all (fd, tmp, n * sizeof (double), 8 * (1 + first))
+      || !pread_all (fd, tmp + n, n * sizeof (double), 8 * (1 + count + first)))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      out[i].t = tmp[i];
+      out[i].gid = (guint32) tmp[n + i];
+    }
+  return TRUE;
+}
+
+static gboolean
+run_fill (MergeRun *r, double *tmp)
+{
+  guint n = (guint) MIN ((guint64) MERGE_BUF, r->end - r->at);
+  gboolean ok = r->packed ? pread_all (r->fd, r->buf, n * sizeof (Spike), r->at * sizeof (Spike))
+                          : read_rank_block (r->fd, r->count, r->at, n, r->buf, tmp);
+  r->at += n;
+  r->len = n;
+  r->pos = 0;
+  return ok;
+}
+
+static inline gboolean
+spike_less (const Spike *a, const Spike *b)
+{
+  return a->t < b->t || (a->t == b->t && a->gid < b->gid);
+}
+
+static void
+heap_down (MergeRun **h, guint n, guint i)
+{
+  for (;;)
+    {
+      guint l = 2 * i + 1, m = i;
+      if (l < n && spike_less (&h[l]->buf[h[l]->pos], &h[m]->buf[h[m]->pos]))
+        m = l;
+      if (l + 1 < n && spike_less (&h[l + 1]->buf[h[l + 1]->pos], &h[m]->buf[h[m]->pos]))
+        m = l + 1;
+      if (m == i)
+        return;
+      MergeRun *x = h[i];
+      h[i] = h[m];
+      h[m] = x;
+      i = m;
+    }
+}
+
+gboolean
+nl_run_merge_spikes (const char *dir, guint n_ranks, NlRunSpikeSink sink, gpointer sink_data, GError **error)
+{
+  g_autoptr(GPtrArray) runs = g_ptr_array_new ();
+  g_autofree int *fds = g_new (int, n_ranks);
+  g_autofree char *sorted_path = g_build_filename (dir, "spikes_sorted.tmp", NULL);
+  g_autofree double *tmp = g_new (double, 2 * (gsize) MERGE_BLOCK);
+  g_autofree Spike *block = NULL;
+  guint64 block_len = 0;
+  g_autofree double *out_t = g_new (double, MERGE_OUT);
+  g_autofree guint32 *out_g = g_new (guint32, MERGE_OUT);
+  int sorted_fd = -1;
+  guint64 sorted_n = 0;
+  gboolean ok = TRUE;
+
+  for (guint r = 0; r < n_ranks; r++)
+    fds[r] = -1;
+  for (guint r = 0; r < n_ranks && ok; r++)
+    {
+      g_autofree char *n = g_strdup_printf ("spikes_%u.bin", r);
+      g_autofree char *p = g_build_filename (dir, n, NULL);
+      GStatBuf st;
+      double cnt;
+      guint64 count;
+      gboolean sorted = TRUE;
+      Spike last = { -INFINITY, 0 };
+
+      fds[r] = g_open (p, O_RDONLY, 0);
+      if (fds[r] < 0 || fstat (fds[r], &st) != 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "Failed to open file “%s”: %s", p,
+                       g_strerror (e));
+          ok = FALSE;
+          break;
+        }
+      if (st.st_size < (goffset) sizeof (double) || !pread_all (fds[r], &cnt, sizeof cnt, 0)
+          || cnt < 0 || cnt > 1e12 || (guint64) st.st_size != sizeof (double) * (1 + 2 * (guint64) cnt))
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "%s: malformed spike file", p);
+          ok = FALSE;
+          break;
+        }
+      count = (guint64) cnt;
+      if (count > block_len)
+        {
+          block_len = MIN (count, (guint64) MERGE_BLOCK);
+          block = g_renew (Spike, block, block_len);
+        }
+      for (guint64 first = 0; first < count && sorted; first += MERGE_BLOCK)
+        {
+          guint m = (guint) MIN ((guint64) MERGE_BLOCK, count - first);
+          if (!(ok = read_rank_block (fds[r], count, first, m, block, tmp)))
+            break;
+          for (guint i = 0; i < m && sorted; i++)
+            {
+              sorted = !spike_less (&block[i], &last);
+              last = block[i];
+            }
+        }
+      if (ok && sorted && count > 0)
+        {
+          MergeRun *run = g_new0 (MergeRun, 1);
+          *run = (MergeRun) { fds[r], FALSE, 0, count, count, NULL, 0, 0 };
+          g_ptr_array_add (runs, run);
+        }
+      else if (ok && count > 0)
+        {
+          /* Not in order: sorted blocks, each a run. */
+          if (sorted_fd < 0)
+            sorted_fd = g_open (sorted_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+          if (sorted_fd < 0)
+            ok = FALSE;
+          for (guint64 first = 0; first < count && ok; first += MERGE_BLOCK)
+            {
+              guint m = (guint) MIN ((guint64) MERGE_BLOCK, count - first);
+              ok = read_rank_block (fds[r], count, first, m, block, tmp);
+              if (!ok)
+                break;
+              qsort (block, m, sizeof (Spike), spike_cmp);
+              for (gsize done = 0; ok && done < m * sizeof (Spike);)
+                {
+                  gssize w = pwrite (sorted_fd, (guint8 *) block + done, m * sizeof (Spike) - done,
+                                     (off_t) ((sorted_n * sizeof (Spike)) + done));
+                  if (w < 0 && errno == EINTR)
+                    continue;
+                  ok = w > 0;
+                  done += w > 0 ? (gsize) w : 0;
+                }
+              MergeRun *run = g_new0 (MergeRun, 1);
+              *run = (MergeRun) { sorted_fd, TRUE, sorted_n, sorted_n + m, 0, NULL, 0, 0 };
+              g_ptr_array_add (runs, run);
+              sorted_n += m;
+            }
+          if (!ok)
+            g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "%s: cannot sort the spikes of %s "
+                         "(reading it or writing %s failed)", dir, n, sorted_path);
+        }
+      else if (!ok)
+        g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "%s: cannot read the spike file", p);
+    }
+  g_clear_pointer (&block, g_free);
+
+  /* The merge. */
+  if (ok)
+    {
+      guint nh = 0;
+      guint64 n_out = 0;
+      g_autofree MergeRun **heap = g_new (MergeRun *, MAX (runs->len, 1));
+      for (guint i = 0; i < runs->len && ok; i++)
+        {
+          MergeRun *run = runs->pdata[i];
+          run->buf = g_new (Spike, MERGE_BUF);
+          ok = run_fill (run, tmp);
+          heap[nh++] = run;
+        }
+      for (guint i = nh / 2; ok && i-- > 0;)
+        heap_down (heap, nh, i);
+      while (ok && nh > 0)
+        {
+          MergeRun *top = heap[0];
+          const Spike *s = &top->buf[top->pos++];
+          out_t[n_out] = s->t;
+          out_g[n_out] = s->gid;
+          if (++n_out == MERGE_OUT)
+            {
+              ok = sink (out_t, out_g, n_out, sink_data, error);
+              n_out = 0;
+            }
+          if (top->pos == top->len)
+            {
+              if (top->at < top->end)
+                {
+                  if (!run_fill (top, tmp))
+                    {
+                      g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_NEURON, "%s: cannot read the spike files", dir);
+                      ok = FALSE;
+                    }
+                }
+              else
+                heap[0] = heap[--nh];
+            }
+          if (nh > 0)
+            heap_down (heap, nh, 0);
+        }
+      if (ok && n_out > 0)
+        ok = sink (out_t, out_g, n_out, sink_data, error);
+    }
+  for (guint i = 0; i < runs->len; i++)
+    {
+      MergeRun *run = runs->pdata[i];
+      g_free (run->buf);
+      g_free (run);
+    }
+  for (guint r = 0; r < n_ranks; r++)
+    if (fds[r] >= 0)
+      close (fds[r]);
+  if (sorted_fd >= 0)
+    {
+      close (sorted_fd);
+      g_unlink (sorted_path);
+    }
+  return ok;
+}
+
+NlResults *
+nl_run_streamed (NlSpec             *spec,
+                 NlNetwork          *net,
+                 const NlRunOptions *options,
+                 NlRunSpikeSink      sink,
+                 gpointer            sink_data,
+                 GError            **error)
+{
+  RunDone d;
+  NlResults *rest = NULL;
+
+  g_return_val_if_fail (sink != NULL, NULL);
+  if (!run_neuron (spec, net, options, &d, error))
+    return NULL;
+  rest = collect_rest (spec, net, options, &d, error);
+  if (rest && !nl_run_merge_spikes (d.dir, d.n_ranks, sink, sink_data, error))
+    g_clear_pointer (&rest, nl_results_unref);
+  run_done_clear (&d);
+  return rest;
 }

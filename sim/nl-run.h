@@ -101,6 +101,34 @@ NlResults   *nl_run_full    (NlSpec             *spec,
                              const NlRunOptions *options,
                              GError            **error);
 
+/* Spikes handed over in order: returns FALSE with `error` set to stop. */
+typedef gboolean (*NlRunSpikeSink) (const double  *t_ms,
+                                    const guint32 *gids,
+                                    guint64        n,
+                                    gpointer       user_data,
+                                    GError       **error);
+
+/* Runs `net` as nl_run_full() does, but the spikes are not gathered: the ranks' spike files
+ * are merged by (time, gid), reading each in blocks, and handed to `sink` in order, in blocks
+ * of up to 65,536 (memory bounded by the number of ranks, not of spikes). Returns the results
+ * without spikes (populations, duration, traces, LFP, meta as nl_run_full's), after the last
+ * spike went to `sink`. netloom run -o FILE.h5 uses it with nl_h5_writer_add_spikes. */
+NlResults   *nl_run_streamed (NlSpec             *spec,
+                              NlNetwork          *net,
+                              const NlRunOptions *options,
+                              NlRunSpikeSink      sink,
+                              gpointer            sink_data,
+                              GError            **error);
+
+/* The merge nl_run_streamed does, of the spikes_<r>.bin (r < n_ranks) a run left in `dir`
+ * (kept with options->run_dir). A rank file not in (time, gid) order is sorted in blocks of
+ * 2^20 spikes through a temporary file in `dir`. */
+gboolean     nl_run_merge_spikes (const char     *dir,
+                                  guint           n_ranks,
+                                  NlRunSpikeSink  sink,
+                                  gpointer        sink_data,
+                                  GError        **error);
+
 /* Writes the run directory only (driver.hoc, netloom.hoc, rank_*.bin); the command line
    to run it is stored in *argv (NULL-terminated, free with g_strfreev). With recordLFP this
    runs NEURON's geometry pre-pass (geom_cells.bin → geom.bin) to fill the rank files. */

@@ -4,6 +4,7 @@
 #include <nl-results-read.h>
 #include <nl-spec.h>
 #include <glib/gstdio.h>
+#include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -182,6 +183,148 @@ test_native (void)
   }
 }
 
+/* The spike columns' maximum length: unlimited when the file was streamed. */
+static gboolean
+spikes_extensible (const char *path)
+{
+  hid_t f = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT), ds = H5Dopen2 (f, "/spikes/t", H5P_DEFAULT);
+  hid_t sp = H5Dget_space (ds);
+  hsize_t dims[1], max[1];
+  H5Sget_simple_extent_dims (sp, dims, max);
+  H5Sclose (sp);
+  H5Dclose (ds);
+  H5Fclose (f);
+  return max[0] == H5S_UNLIMITED;
+}
+
+/* -o FILE.h5 alone streams the 2 ranks' spikes into the file; with a save flag the results are
+ * gathered (nl_run_full) and written by nl_h5_write: the same spikes, per-cell index, traces,
+ * populations, network and counts. */
+static void
+test_native_streamed (void)
+{
+  static const char model[] =
+    "{\"netParams\": {\"popParams\": {\"In\": {\"cellModel\": \"NetStim\", \"numCells\": 40, \"rate\": 40,"
+    "   \"noise\": 1, \"start\": 0}, \"A\": {\"cellType\": \"PYR\", \"numCells\": 30}},"
+    " \"cellParams\": {\"PYR\": {\"conds\": {\"cellType\": \"PYR\"}, \"secs\": {\"soma\": {\"geom\": {\"L\": 18.8,"
+    "   \"diam\": 18.8, \"Ra\": 123}, \"mechs\": {\"hh\": {}}}}}},"
+    " \"synMechParams\": {\"exc\": {\"mod\": \"Exp2Syn\", \"tau1\": 0.1, \"tau2\": 5, \"e\": 0}},"
+    " \"connParams\": {\"In->A\": {\"preConds\": {\"pop\": \"In\"}, \"postConds\": {\"pop\": \"A\"},"
+    "     \"probability\": 0.3, \"weight\": 0.004, \"delay\": \"1 + uniform(0, 2)\", \"synMech\": \"exc\"}}},"
+    " \"simConfig\": {\"duration\": 300, \"recordStep\": 0.5, \"recordCells\": [40, 43, 50],"
+    "   \"recordTraces\": {\"V_soma\": {\"sec\": \"soma\", \"loc\": 0.5, \"var\": \"v\"}}%s}}";
+  const char *tmp = nl_test_tmpdir ();
+  g_autofree char *m1 = g_build_filename (tmp, "stream.json", NULL), *m2 = g_build_filename (tmp, "mem.json", NULL);
+  g_autofree char *h1 = g_build_filename (tmp, "stream.h5", NULL), *h2 = g_build_filename (tmp, "mem.h5", NULL);
+  g_autofree char *csv = g_build_filename (tmp, "mem_data", NULL);
+  g_autofree char *t1 = g_strdup_printf (model, "");
+  g_autofree char *t2 = g_strdup_printf (model, ", \"saveCSV\": true, \"filename\": \"mem\"");
+  g_autofree char *nrniv = g_find_program_in_path ("nrniv"), *mpiexec = g_find_program_in_path ("mpiexec");
+  g_autofree char *out1 = NULL, *out2 = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!nrniv || !mpiexec)
+    {
+      g_test_skip ("nrniv or mpiexec not found");
+      return;
+    }
+  (void) csv;
+  g_assert_true (g_file_set_contents (m1, t1, -1, NULL));
+  g_assert_true (g_file_set_contents (m2, t2, -1, NULL));
+  {
+    const char *argv[] = { "run", m1, "-n", "2", "--json", "-o", h1, NULL };
+    int status = nl_test_run_cli (argv, &out1, &err);
+    if (status != 0)
+      g_error ("netloom run: %d\n%s", status, err);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { "run", m2, "-n", "2", "--json", "-o", h2, NULL };
+    int status = nl_test_run_cli (argv, &out2, &err);
+    if (status != 0)
+      g_error ("netloom run: %d\n%s", status, err);
+  }
+  g_assert_true (spikes_extensible (h1));    /* streamed */
+  g_assert_false (spikes_extensible (h2));   /* gathered, nl_h5_write */
+
+  g_autoptr(NlResults) a = nl_h5_read_results (h1, &error);
+  g_assert_no_error (error);
+  g_autoptr(NlResults) b = nl_h5_read_results (h2, &error);
+  g_assert_no_error (error);
+  guint64 n = nl_results_get_n_spikes (a);
+  g_assert_cmpuint (n, >, 200);
+  g_assert_cmpuint (n, ==, nl_results_get_n_spikes (b));
+  g_assert_cmpint (memcmp (nl_results_get_spike_times (a), nl_results_get_spike_times (b), 8 * n), ==, 0);
+  g_assert_cmpint (memcmp (nl_results_get_spike_gids (a), nl_results_get_spike_gids (b), 4 * n), ==, 0);
+  /* Both ranks' spikes interleave in time: not one rank's block after the other's. */
+  {
+    const guint32 *g = nl_results_get_spike_gids (a);
+    guint switches = 0;
+    for (guint64 i = 1; i < n; i++)
+      switches += (g[i] % 2) != (g[i - 1] % 2);
+    g_assert_cmpuint (switches, >, 50);
+  }
+  g_assert_cmpuint (nl_results_get_n_traces (a), ==, 1);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (a, 0), ==, 3);
+  for (guint c = 0; c < 3; c++)
+    {
+      guint32 ga, gb;
+      guint64 na, nb;
+      const double *va = nl_results_get_trace_values (a, 0, c, &ga, &na);
+      const double *vb = nl_results_get_trace_values (b, 0, c, &gb, &nb);
+      g_assert_cmpuint (ga, ==, gb);
+      g_assert_cmpuint (na, ==, nb);
+      g_assert_cmpuint (na, >=, 599);
+      g_assert_cmpint (memcmp (va, vb, 8 * na), ==, 0);
+    }
+  g_assert_cmpuint (nl_results_get_n_pops (a), ==, 2);
+  g_assert_cmpfloat (nl_results_get_duration (a), ==, 300);
+  g_assert_cmpint (json_object_get_int_member (nl_results_get_meta (a), "ranks"), ==, 2);
+  {
+    g_autoptr(NlH5File) fa = nl_h5_open (h1, &error);
+    g_autoptr(NlH5File) fb = nl_h5_open (h2, &error);
+    g_assert_no_error (error);
+    for (guint32 gid = 0; gid < 70; gid++)
+      {
+        g_autofree double *ta = NULL, *tb = NULL;
+        guint64 na, nb;
+        g_assert_true (nl_h5_read_spikes_of_gid (fa, gid, &ta, &na, &error));
+        g_assert_true (nl_h5_read_spikes_of_gid (fb, gid, &tb, &nb, &error));
+        g_assert_cmpuint (na, ==, nb);
+        if (na)
+          g_assert_cmpint (memcmp (ta, tb, 8 * na), ==, 0);
+      }
+    g_autoptr(NlH5Network) na = nl_h5_read_network (fa, &error);
+    g_assert_no_error (error);
+    g_autoptr(NlH5Network) nb = nl_h5_read_network (fb, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (na->conns.n, >, 100);
+    g_assert_cmpuint (na->conns.n, ==, nb->conns.n);
+    g_assert_cmpint (memcmp (na->conns.pre, nb->conns.pre, 4 * na->conns.n), ==, 0);
+    g_assert_cmpint (memcmp (na->conns.weight, nb->conns.weight, 4 * na->conns.n), ==, 0);
+  }
+  /* --json's counts, from the stream's summary and from the results. */
+  {
+    g_autoptr(JsonParser) p1 = json_parser_new (), p2 = json_parser_new ();
+    g_assert_true (json_parser_load_from_data (p1, out1, -1, NULL));
+    g_assert_true (json_parser_load_from_data (p2, out2, -1, NULL));
+    JsonObject *o1 = json_node_get_object (json_parser_get_root (p1));
+    JsonObject *o2 = json_node_get_object (json_parser_get_root (p2));
+    g_assert_cmpint (json_object_get_int_member (o1, "spikes"), ==, n);
+    g_assert_cmpint (json_object_get_int_member (o1, "ranks"), ==, 2);
+    JsonObject *pa = json_object_get_object_member (o1, "pops"), *pb = json_object_get_object_member (o2, "pops");
+    gint64 sum = 0;
+    for (guint k = 0; k < 2; k++)
+      {
+        const char *pop = k ? "A" : "In";
+        gint64 s1 = json_object_get_int_member (json_object_get_object_member (pa, pop), "spikes");
+        sum += s1;
+        g_assert_cmpint (s1, ==, json_object_get_int_member (json_object_get_object_member (pb, pop), "spikes"));
+      }
+    g_assert_cmpint (sum, ==, n);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -189,5 +332,6 @@ main (int argc, char **argv)
   g_test_add_func ("/run-save/base-names", test_base_names);
   g_test_add_func ("/run-save/cli-flags", test_cli_flags);
   g_test_add_func ("/run-save/native", test_native);
+  g_test_add_func ("/run-save/native-streamed", test_native_streamed);
   return g_test_run ();
 }

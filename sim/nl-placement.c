@@ -85,8 +85,52 @@ rule_cost (NlSpec *spec, NlNetwork *net, guint k, RuleCost *rc)
     rc->fixed = 1;
 }
 
+/* Where a synapse sits: NetCons with the same key share one point process unless every
+   connection gets its own (an estimate: NetLoom shares only linear synapses, in one segment). */
+typedef struct {
+  guint32 post;
+  guint16 sec, syn;
+  float   loc;
+} SynKey;
+
+static int
+syn_key_cmp (const void *a, const void *b)
+{
+  const SynKey *x = a, *y = b;
+  if (x->post != y->post)
+    return x->post < y->post ? -1 : 1;
+  if (x->sec != y->sec)
+    return x->sec < y->sec ? -1 : 1;
+  if (x->syn != y->syn)
+    return x->syn < y->syn ? -1 : 1;
+  return (x->loc > y->loc) - (x->loc < y->loc);
+}
+
+/* Adds to cost[post] the synapses that the connections and stimulus connections onto it make. */
+static void
+add_synapses (NlNetwork *net, gboolean one_syn, double *cost)
+{
+  guint64 nc = nl_network_get_n_conns (net), nsc = nl_network_get_n_stim_conns (net);
+  SynKey *keys = g_new (SynKey, MAX (nc + nsc, 1));
+  for (guint64 i = 0; i < nc + nsc; i++)
+    {
+      NlConn c;
+      if (i < nc)
+        nl_network_get_conn (net, i, &c);
+      else
+        nl_network_get_stim_conn (net, i - nc, &c);
+      keys[i] = (SynKey) { c.post, c.sec, c.syn, c.loc };
+    }
+  if (!one_syn)
+    qsort (keys, nc + nsc, sizeof (SynKey), syn_key_cmp);
+  for (guint64 i = 0; i < nc + nsc; i++)
+    if (one_syn || i == 0 || syn_key_cmp (&keys[i - 1], &keys[i]) != 0)
+      cost[keys[i].post] += 1;
+  g_free (keys);
+}
+
 double *
-nl_placement_cell_costs (NlSpec *spec, NlNetwork *net)
+nl_placement_cell_costs (NlSpec *spec, NlNetwork *net, gboolean one_syn)
 {
   guint n_cells = nl_network_get_n_cells (net);
   guint n_rules = nl_network_get_n_cell_rules (net);
@@ -97,7 +141,6 @@ nl_placement_cell_costs (NlSpec *spec, NlNetwork *net)
   for (guint gid = 0; gid < n_cells; gid++)
     {
       const NlNetPop *pop = nl_network_get_pop (net, nl_network_cell_pop (net, gid));
-      guint64 first;
       if (pop->artificial || pop->cell_rule < 0 || (guint) pop->cell_rule >= n_rules)
         {
           cost[gid] = 1;
@@ -109,7 +152,7 @@ nl_placement_cell_costs (NlSpec *spec, NlNetwork *net)
           rule_cost (spec, net, pop->cell_rule, rc);
           done[pop->cell_rule] = TRUE;
         }
-      cost[gid] = rc->fixed + (double) nl_network_conns_of_cell (net, gid, &first);
+      cost[gid] = rc->fixed;
       if (rc->func_index->len)
         {
           const double *vals = nl_network_get_cell_values (net, gid);
@@ -122,13 +165,20 @@ nl_placement_cell_costs (NlSpec *spec, NlNetwork *net)
             }
         }
     }
+  add_synapses (net, one_syn, cost);
+  /* stimuli that are point processes on the cell (IClamp …); NetStims count by their synapse */
   for (guint i = 0; i < nl_network_get_n_stims (net); i++)
     {
       NlNetStim s;
       nl_network_get_stim (net, i, &s);
-      if (s.cell < n_cells && !nl_network_get_pop (net, nl_network_cell_pop (net, s.cell))->artificial)
+      const char *type = nl_network_get_rule (net, s.rule)->source_type;
+      if (g_strcmp0 (type, "NetStim") && g_strcmp0 (type, "VecStim"))
         cost[s.cell] += 1;
     }
+  /* an artificial cell costs 1, whatever targets it */
+  for (guint gid = 0; gid < n_cells; gid++)
+    if (nl_network_get_pop (net, nl_network_cell_pop (net, gid))->artificial)
+      cost[gid] = 1;
   for (guint k = 0; k < n_rules; k++)
     if (done[k])
       {

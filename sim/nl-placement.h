@@ -26,12 +26,16 @@ const char *nl_placement_name      (NlPlacement  placement);
 gboolean    nl_placement_from_name (const char  *name,
                                     NlPlacement *placement);
 
-/* Estimated cost of every cell (n_cells values, by gid): an artificial cell 1; a cell with
- * sections Σ over its sections of nseg × (1 + mechanisms inserted), plus its point processes
- * (the cell rule's pointps, its stimuli) and the connections onto it (each a NetCon event
- * target, with its synapse). nseg given as a string function counts with the cell's value. */
+/* Estimated cost of every cell per time step (n_cells values, by gid): an artificial cell 1;
+ * a cell with sections Σ over its sections of nseg × (1 + mechanisms inserted), plus its point
+ * processes: the cell rule's pointps, its stimuli other than NetStim/VecStim, and the synapses
+ * the connections and stimulus connections onto it make (one per connection with one_syn, else
+ * one per distinct section, location and synMech, as NetLoom shares linear synapses). NetCon
+ * events cost nothing per step and are not counted. nseg given as a string function counts
+ * with the cell's value. */
 double     *nl_placement_cell_costs (NlSpec     *spec,
-                                     NlNetwork  *net);
+                                     NlNetwork  *net,
+                                     gboolean    one_syn);
 
 /* The rank of every gid (n_cells values). rank_costs (n_ranks values, may be NULL) receives
  * the summed cost of each rank's cells; costs may be NULL for round-robin. */

@@ -195,7 +195,8 @@ rank_map_make (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, guint 
       if (k == NL_PLACEMENT_COST)
         kind = k;
     }
-  costs = nl_placement_cell_costs (spec, net);
+  costs = nl_placement_cell_costs (spec, net, (options && options->one_syn_per_netcon)
+                                                || nl_spec_get_double (spec, "simConfig.netloomOneSynPerConn", 0) != 0);
   m->kind = kind;
   m->rank_costs = g_new0 (double, n_ranks);
   m->rank_of = nl_placement_assign (kind, costs, nl_network_get_n_cells (net), n_ranks, m->rank_costs);

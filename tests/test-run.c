@@ -1509,15 +1509,41 @@ test_placement (void)
   g_assert_cmpuint (nl_spec_validate (spec, problems), ==, 0);
   net = build (spec);
   g_assert_cmpuint (nl_network_get_n_cells (net), ==, 19);
-  costs = nl_placement_cell_costs (spec, net);
+  costs = nl_placement_cell_costs (spec, net, FALSE);
   for (guint gid = 0; gid < 19; gid++)
     {
       guint64 first, n_in = nl_network_conns_of_cell (net, gid, &first);
-      /* big: 84 + bkg NetStim's synapse + conns (+ the IClamp of gid 0); small: 2 + …; VecStim: 1 */
-      double base = gid < 5 ? 84 + 1 + (gid == 0) : gid < 17 ? 2 + 1 : 1;
-      g_assert_cmpfloat (costs[gid], ==, gid < 17 ? base + n_in : 1);
+      gboolean from_s = FALSE;
+      for (guint64 i = 0; i < n_in; i++)
+        {
+          NlConn c;
+          nl_network_get_conn (net, first + i, &c);
+          from_s |= c.pre >= 5 && c.pre < 17;
+        }
+      /* big: 84 + the synapses of bkg (soma 0.5), drive (dend 0.8) and S (dend 0.5) + the
+         IClamp of gid 0; small: 2 + one synapse (bkg's and B's, soma 0.5, shared); VecStim: 1 */
+      double want = gid < 5 ? 84 + 1 + 1 + from_s + (gid == 0) : gid < 17 ? 2 + 1 : 1;
+      g_assert_cmpfloat (costs[gid], ==, want);
       max_cost = MAX (max_cost, costs[gid]);
     }
+  /* one synapse per connection: every NetCon onto a cell counts */
+  {
+    g_autofree double *each = nl_placement_cell_costs (spec, net, TRUE);
+    guint64 n_sc = nl_network_get_n_stim_conns (net);
+    for (guint gid = 5; gid < 17; gid++)
+      {
+        guint64 first, n_in = nl_network_conns_of_cell (net, gid, &first);
+        guint n_stim = 0;
+        for (guint64 i = 0; i < n_sc; i++)
+          {
+            NlConn c;
+            nl_network_get_stim_conn (net, i, &c);
+            n_stim += c.post == gid;
+          }
+        g_assert_cmpuint (n_stim, ==, 1);
+        g_assert_cmpfloat (each[gid], ==, 2 + n_stim + n_in);
+      }
+  }
   one = run_placed (spec, net, 1, NL_PLACEMENT_ROUND_ROBIN);
   g_assert_cmpuint (nl_results_get_n_spikes (one), >, 20);
   g_assert_cmpuint (nl_results_get_trace_n_cells (one, 0), ==, 4);
@@ -1605,7 +1631,7 @@ test_placement_assign (void)
       /* the model asks for cost: the rank files hold the cells LPT gives each rank */
       g_assert_true (nl_run_prepare (spec, net, &opt, dir, &argv, &error));
       g_assert_no_error (error);
-      g_autofree double *costs = nl_placement_cell_costs (spec, net);
+      g_autofree double *costs = nl_placement_cell_costs (spec, net, FALSE);
       g_autofree guint *want_rank = nl_placement_assign (NL_PLACEMENT_COST, costs, 19, 2, NULL);
       guint seen = 0;
       for (guint r = 0; r < 2; r++)

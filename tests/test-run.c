@@ -1426,7 +1426,8 @@ static const char placement_model[] =
   "             \"weight\": \"0.004 + uniform(0, 0.002)\", \"delay\": 2, \"synMech\": \"exc\"}}},"
   " \"simConfig\": {\"duration\": 300, \"dt\": 0.025, \"recordStep\": 0.1, %s"
   "   \"recordTraces\": {\"V_soma\": {\"sec\": \"soma\", \"loc\": 0.5, \"var\": \"v\"}},"
-  "   \"recordCells\": [[\"B\", 1], [\"B\", 4], [\"S\", 3], 16]}}";
+  "   \"recordCells\": [[\"B\", 1], [\"B\", 4], [\"S\", 3], 16],"
+  "   \"recordLFP\": [[0, 0, 0], [50, -100, 20]], \"saveLFPCells\": [1, 4, 8], \"saveLFPPops\": [\"B\"]}}";
 
 static NlResults *
 run_placed (NlSpec *spec, NlNetwork *net, guint ranks, NlPlacement placement)
@@ -1484,6 +1485,36 @@ assert_same_placed (NlResults *a, NlResults *b)
           g_assert_cmpuint (ga, ==, gb);
           g_assert_cmpmem (va, na * sizeof (double), vb, nb * sizeof (double));
         }
+    }
+  /* LFP: the ranks' sums, each over its own segments, so equal up to rounding */
+  guint64 sa, sb;
+  guint ea, eb;
+  double dta, dtb, scale = 0;
+  const double *la = nl_results_get_lfp (a, &sa, &ea, &dta), *lb = nl_results_get_lfp (b, &sb, &eb, &dtb);
+  g_assert_nonnull (la);
+  g_assert_nonnull (lb);
+  g_assert_cmpuint (sa, ==, sb);
+  g_assert_cmpuint (ea, ==, eb);
+  g_assert_cmpuint (sa, >, 100);
+  for (guint64 i = 0; i < sa * ea; i++)
+    scale = MAX (scale, fabs (la[i]));
+  g_assert_cmpfloat (scale, >, 1e-6);
+  g_assert_cmpuint (nl_results_get_n_lfp_parts (b), ==, nl_results_get_n_lfp_parts (a));
+  g_assert_cmpuint (nl_results_get_n_lfp_parts (a), ==, 4);
+  for (int k = -1; k < (int) nl_results_get_n_lfp_parts (a); k++)
+    {
+      NlLfpPartKind ka, kb;
+      const char *pa, *pb;
+      guint32 ga, gb;
+      const double *xa = k < 0 ? la : nl_results_get_lfp_part (a, k, &ka, &pa, &ga);
+      const double *xb = k < 0 ? lb : nl_results_get_lfp_part (b, k, &kb, &pb, &gb);
+      if (k >= 0)
+        {
+          g_assert_cmpint (ka, ==, kb);
+          g_assert_cmpuint (ga, ==, gb);
+        }
+      for (guint64 i = 0; i < sa * ea; i++)
+        g_assert_cmpfloat (fabs (xa[i] - xb[i]), <=, 1e-9 * scale);
     }
 }
 

@@ -218,10 +218,14 @@ nl_cmd_run (int argc, char **argv)
   int ranks = 1;
   g_autofree char *run_dir = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *placement = NULL;
   g_auto(GStrv) mod_dirs = NULL;
   g_auto(GStrv) files = NULL;
   const GOptionEntry entries[] = {
     { "ranks", 'n', 0, G_OPTION_ARG_INT, &ranks, "MPI ranks (default 1: one nrniv, no MPI)", "N" },
+    { "placement", 0, 0, G_OPTION_ARG_STRING, &placement,
+      "Which rank simulates which cell: round-robin (default) or cost (balanced by segments × mechanisms)",
+      "round-robin|cost" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print counts, spikes and rates as JSON on standard output", NULL },
     { "mod-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mod_dirs, "Compile and load the .mod files of DIR (repeatable)", "DIR" },
     { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &run_dir, "Write NEURON's inputs to DIR and keep them (default: a temporary folder)", "DIR" },
@@ -252,6 +256,11 @@ nl_cmd_run (int argc, char **argv)
     {
       g_printerr ("netloom run: give one model file, or NetPyNE's netParams and simConfig files, and --ranks >= 1\n"
                   "Try 'netloom run --help'.\n");
+      return NL_EXIT_USAGE;
+    }
+  if (placement && !nl_placement_from_name (placement, &ropt.placement))
+    {
+      g_printerr ("netloom run: --placement %s: expected round-robin or cost\n", placement);
       return NL_EXIT_USAGE;
     }
   gboolean output_dir = output && (g_str_has_suffix (output, "/") || g_file_test (output, G_FILE_TEST_IS_DIR));

@@ -896,6 +896,9 @@ const NlSchemaKey nl_schema_sim_config[] = {
   { "netloomOneSynPerConn", NL_K_BOOL, 0, NONE, R_ANY, "false", NULL, 0,
     "NetLoom extension: one synapse object per connection, as NetPyNE creates them (by default "
     "connections onto the same ExpSyn/Exp2Syn synMech at the same segment share one)" },
+  { "netloomPlacement", NL_K_STR, 0, NONE, R_ANY, "\"roundRobin\"", NULL, 0,
+    "NetLoom extension: which MPI rank simulates which cell: roundRobin (gid modulo ranks) or "
+    "cost (balanced by segments × mechanisms); spikes are the same either way", "roundRobin|cost" },
   /* Output and messages */
   { "saveCellSecs", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0, "Save the sections of each cell" },
   { "saveCellConns", NL_K_BOOL, 0, NONE, R_ANY, "true", NULL, 0, "Save the connections of each cell" },

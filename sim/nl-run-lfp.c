@@ -19,6 +19,7 @@ struct _NlLfpPlan {
   guint      *pop_parts;   /* population indices */
   int        *part_of_pop; /* per population: its part, or -1 */
   gboolean   *cell_parts;  /* per gid, or NULL */
+  guint      *rank_of;     /* per gid: its rank; NULL: gid % ranks */
   guint       n_cells;
   guint64    *seg_first;   /* per gid: its first segment in segs */
   guint      *seg_n;       /* per gid: its segments (0: artificial cell) */
@@ -76,6 +77,7 @@ nl_lfp_plan_free (NlLfpPlan *p)
   g_free (p->pop_parts);
   g_free (p->part_of_pop);
   g_free (p->cell_parts);
+  g_free (p->rank_of);
   g_free (p->seg_first);
   g_free (p->seg_n);
   if (p->segs)
@@ -397,14 +399,29 @@ typedef struct {
   int     gid;    /* a kept cell's job, or -1 */
 } Job;
 
+void
+nl_lfp_plan_set_rank_of (NlLfpPlan *p, const guint *rank_of)
+{
+  g_clear_pointer (&p->rank_of, g_free);
+  if (rank_of)
+    p->rank_of = g_memdup2 (rank_of, MAX (p->n_cells, 1) * sizeof (guint));
+}
+
+/* The segments of gid if rank simulates it, else 0. */
+static inline guint
+rank_seg_n (NlLfpPlan *p, guint gid, guint rank, guint n_ranks)
+{
+  return (p->rank_of ? p->rank_of[gid] : gid % n_ranks) == rank ? p->seg_n[gid] : 0;
+}
+
 static GArray *
 rank_jobs (NlLfpPlan *p, guint rank, guint n_ranks, guint64 *n_seg_out)
 {
   GArray *jobs = g_array_new (FALSE, FALSE, sizeof (Job));
   guint64 n_seg = 0;
-  for (guint gid = rank; gid < p->n_cells; gid += n_ranks)
+  for (guint gid = 0; gid < p->n_cells; gid++)
     {
-      guint ns = p->seg_n[gid];
+      guint ns = rank_seg_n (p, gid, rank, n_ranks);
       int pop = nl_network_cell_pop (p->net, gid);
       if (!ns)
         continue;
@@ -424,9 +441,9 @@ rank_jobs (NlLfpPlan *p, guint rank, guint n_ranks, guint64 *n_seg_out)
       n_seg += ns;
     }
   n_seg = 0;
-  for (guint gid = rank; gid < p->n_cells; gid += n_ranks)
+  for (guint gid = 0; gid < p->n_cells; gid++)
     {
-      guint ns = p->seg_n[gid];
+      guint ns = rank_seg_n (p, gid, rank, n_ranks);
       if (ns && p->cell_parts && p->cell_parts[gid])
         g_array_append_val (jobs, ((Job) { n_seg, ns, -1, (int) gid }));
       n_seg += ns;
@@ -445,8 +462,8 @@ nl_lfp_plan_rank_block (NlLfpPlan *p, guint rank, guint n_ranks, GArray *block)
   g_autofree double *tr = NULL;
   guint max_seg = 0;
 
-  for (guint gid = rank; gid < p->n_cells; gid += n_ranks)
-    if (p->seg_n[gid])
+  for (guint gid = 0; gid < p->n_cells; gid++)
+    if (rank_seg_n (p, gid, rank, n_ranks))
       {
         g_array_append_val (cells, gid);
         max_seg = MAX (max_seg, p->seg_n[gid]);

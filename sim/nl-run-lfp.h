@@ -37,6 +37,10 @@ gboolean   nl_lfp_plan_write_geom_cells (NlLfpPlan   *plan,
 gboolean   nl_lfp_plan_read_geometry (NlLfpPlan      *plan,
                                       const char     *dir,
                                       GError        **error);
+/* The rank of every gid (n_cells values, copied; nl-placement.h); NULL, the default: gid % ranks.
+   Each rank's cells are taken in gid order. */
+void       nl_lfp_plan_set_rank_of   (NlLfpPlan      *plan,
+                                      const guint    *rank_of);
 /* Appends rank `rank`'s lfp block (see netloom.hoc) to `block` (doubles). */
 void       nl_lfp_plan_rank_block    (NlLfpPlan      *plan,
                                       guint           rank,

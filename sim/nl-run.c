@@ -158,7 +158,54 @@ typedef struct {
   gboolean    one_syn;
   RecPlan    *rec;              /* traces to record */
   NlLfpPlan  *lfp;              /* NULL: no LFP */
+  const guint *rank_of;         /* per gid: the rank that simulates it */
 } Gen;
+
+/* Which rank simulates which cell (computed once in prepare()). */
+typedef struct {
+  NlPlacement kind;
+  guint      *rank_of;          /* per gid */
+  double     *rank_costs;       /* per rank: the summed cost of its cells */
+} RankMap;
+
+static void
+rank_map_clear (RankMap *m)
+{
+  g_clear_pointer (&m->rank_of, g_free);
+  g_clear_pointer (&m->rank_costs, g_free);
+}
+
+/* options->placement, or simConfig.netloomPlacement ("roundRobin" | "cost"). */
+static gboolean
+rank_map_make (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, guint n_ranks, RankMap *m, GError **error)
+{
+  JsonObject *sc = nl_spec_get_sim_config (spec);
+  JsonNode *n = sc && json_object_has_member (sc, "netloomPlacement") ? json_object_get_member (sc, "netloomPlacement") : NULL;
+  g_autofree double *costs = NULL;
+  NlPlacement kind = options ? options->placement : NL_PLACEMENT_ROUND_ROBIN;
+
+  if (n)
+    {
+      NlPlacement k;
+      const char *v = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+                      ? json_node_get_string (n) : NULL;
+      if (!v || !nl_placement_from_name (v, &k))
+        {
+          g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID,
+                       "simConfig.netloomPlacement: expected \"roundRobin\" or \"cost\"%s%s%s",
+                       v ? ", not \"" : "", v ? v : "", v ? "\"" : "");
+          return FALSE;
+        }
+      if (k == NL_PLACEMENT_COST)
+        kind = k;
+    }
+  costs = nl_placement_cell_costs (spec, net, (options && options->one_syn_per_netcon)
+                                                || nl_spec_get_double (spec, "simConfig.netloomOneSynPerConn", 0) != 0);
+  m->kind = kind;
+  m->rank_costs = g_new0 (double, n_ranks);
+  m->rank_of = nl_placement_assign (kind, costs, nl_network_get_n_cells (net), n_ranks, m->rank_costs);
+  return TRUE;
+}
 
 static void
 need_mech (Gen *g, const char *name, int type, const char *where)
@@ -1419,8 +1466,10 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
   guint n_stims = nl_network_get_n_stims (net);
   guint n_local_stims = 0;
 
-  for (guint gid = rank; gid < n_cells; gid += g->n_ranks)
+  for (guint gid = 0; gid < n_cells; gid++)
     {
+      if (g->rank_of[gid] != rank)
+        continue;
       const NlNetPop *pop = nl_network_get_pop (net, nl_network_cell_pop (net, gid));
       put (cells, gid);
       if (pop->artificial)
@@ -1447,7 +1496,7 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
     {
       NlNetStim s;
       nl_network_get_stim (net, i, &s);
-      if (s.cell % g->n_ranks != rank)
+      if (g->rank_of[s.cell] != rank)
         continue;
       const NlNetRule *rule = nl_network_get_rule (net, s.rule);
       gboolean point_source = !g_strcmp0 (rule->source_type, "NetStim") || !g_strcmp0 (rule->source_type, "VecStim");
@@ -1463,8 +1512,10 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
         put (stims, vals[j]);
       g_hash_table_insert (stim_local, GUINT_TO_POINTER (i), GUINT_TO_POINTER (n_local_stims++));
     }
-  for (guint gid = rank; gid < n_cells; gid += g->n_ranks)
+  for (guint gid = 0; gid < n_cells; gid++)
     {
+      if (g->rank_of[gid] != rank)
+        continue;
       guint64 first, n = nl_network_conns_of_cell (net, gid, &first);
       gboolean art = nl_network_get_pop (net, nl_network_cell_pop (net, gid))->artificial;
       for (guint64 i = 0; i < n; i++)
@@ -1524,7 +1575,7 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
           NlConn c;
           GapMech m;
           nl_network_get_conn (net, first + i, &c);
-          if (c.pre % g->n_ranks != rank || !nl_network_get_rule (net, c.rule)->pointer)
+          if (g->rank_of[c.pre] != rank || !nl_network_get_rule (net, c.rule)->pointer)
             continue;
           if (!gap_entry (g, &c, first + i, &m, error))
             {
@@ -1554,7 +1605,7 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
     {
       NlConn c;
       nl_network_get_stim_conn (net, i, &c);
-      if (c.post % g->n_ranks != rank)
+      if (g->rank_of[c.post] != rank)
         continue;
       gboolean art = nl_network_get_pop (net, nl_network_cell_pop (net, c.post))->artificial;
       gpointer local;
@@ -1572,7 +1623,7 @@ write_rank (Gen *g, guint rank, const char *dir, GError **error)
     {
       const RecEntry *e = &g_array_index (g->rec->entries, RecEntry, i);
       double obj = -1;
-      if (e->gid % g->n_ranks != rank)
+      if (g->rank_of[e->gid] != rank)
         continue;
       if (e->ctx == 2)
         {
@@ -1786,22 +1837,24 @@ geometry_pass (const char *nrniv, const char *dll, const char *dir, GCancellable
 }
 
 static gboolean prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir,
-                         char ***argv_out, RecPlan *plan, NlLfpPlan **lfp_out, GError **error);
+                         char ***argv_out, RecPlan *plan, NlLfpPlan **lfp_out, RankMap *map, GError **error);
 
 gboolean
 nl_run_prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir, char ***argv_out,
                 GError **error)
 {
   RecPlan plan = { 0 };
+  RankMap map = { 0 };
   g_autoptr(NlLfpPlan) lfp = NULL;
-  gboolean ok = prepare (spec, net, options, dir, argv_out, &plan, &lfp, error);
+  gboolean ok = prepare (spec, net, options, dir, argv_out, &plan, &lfp, &map, error);
   rec_plan_clear (&plan);
+  rank_map_clear (&map);
   return ok;
 }
 
 static gboolean
 prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *dir, char ***argv_out,
-         RecPlan *plan, NlLfpPlan **lfp_out, GError **error)
+         RecPlan *plan, NlLfpPlan **lfp_out, RankMap *map, GError **error)
 {
   Gen g = { 0 };
   gboolean ok = FALSE;
@@ -1828,6 +1881,8 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
       g_set_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID, "the network has no cells");
       return FALSE;
     }
+  if (!rank_map_make (spec, net, options, n_ranks, map, error))
+    return FALSE;
 
   if (!rec_plan_make (spec, net, plan, error))
     return FALSE;
@@ -1853,12 +1908,15 @@ prepare (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, const char *
     if (!*lfp_out && error && *error)
       return FALSE;
     g.lfp = *lfp_out;
+    if (g.lfp)
+      nl_lfp_plan_set_rank_of (g.lfp, map->rank_of);
   }
   g.rec = plan;
   g.spec = spec;
   g.net = net;
   g.np = nl_spec_get_net_params (spec);
   g.n_ranks = n_ranks;
+  g.rank_of = map->rank_of;
   g.one_syn = (options && options->one_syn_per_netcon)
               || nl_spec_get_double (spec, "simConfig.netloomOneSynPerConn", 0) != 0;
   g.hoc = g_string_new (NULL);
@@ -2173,7 +2231,8 @@ remove_tree (const char *dir)
 
 /* Reads traces_<r>.bin of every rank into `res` (by label, then gid). */
 static gboolean
-read_traces (const char *dir, guint n_ranks, RecPlan *plan, NlResults *res, JsonArray *warnings, GError **error)
+read_traces (const char *dir, guint n_ranks, const guint *rank_of, RecPlan *plan, NlResults *res, JsonArray *warnings,
+             GError **error)
 {
   guint n_e = plan->entries->len;
   g_autofree double **vals = g_new0 (double *, MAX (n_e, 1));
@@ -2193,7 +2252,7 @@ read_traces (const char *dir, guint n_ranks, RecPlan *plan, NlResults *res, Json
       double x;
       guint count = 0;
       for (guint i = 0; i < n_e; i++)
-        count += g_array_index (plan->entries, RecEntry, i).gid % n_ranks == r;
+        count += rank_of[g_array_index (plan->entries, RecEntry, i).gid] == r;
       if (!g_file_get_contents (p, &data, &len, error))
         goto out;
       if (len < sizeof x)
@@ -2217,7 +2276,7 @@ read_traces (const char *dir, guint n_ranks, RecPlan *plan, NlResults *res, Json
       off += (gsize) x * sizeof (double);
       for (guint i = 0; i < n_e; i++)
         {
-          if (g_array_index (plan->entries, RecEntry, i).gid % n_ranks != r)
+          if (rank_of[g_array_index (plan->entries, RecEntry, i).gid] != r)
             continue;
           if (off + sizeof x > len)
             goto bad;
@@ -2442,6 +2501,7 @@ typedef struct {
   const char *dir;
   RecPlan    plan;
   NlLfpPlan *lfp;
+  RankMap    map;         /* which rank ran each gid */
   guint      n_ranks;
   double     duration;
   double     wall;
@@ -2455,6 +2515,7 @@ run_done_clear (RunDone *d)
   g_clear_pointer (&d->tmp, g_free);
   g_clear_pointer (&d->lfp, nl_lfp_plan_free);
   rec_plan_clear (&d->plan);
+  rank_map_clear (&d->map);
 }
 
 /* Runs NEURON in the run folder; on success `d` says where its output is. */
@@ -2479,6 +2540,7 @@ run_neuron (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, RunDone *
   char *tmp = NULL;
   RecPlan plan = { 0 };
   NlLfpPlan *lfp = NULL;
+  RankMap map = { 0 };
 
   memset (d, 0, sizeof *d);
   d->n_ranks = n_ranks;
@@ -2490,7 +2552,7 @@ run_neuron (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, RunDone *
         return FALSE;
       dir = tmp;
     }
-  if (!prepare (spec, net, options, dir, &argv, &plan, &lfp, error))
+  if (!prepare (spec, net, options, dir, &argv, &plan, &lfp, &map, error))
     goto out;
 
   err_path = g_build_filename (dir, "stderr.txt", NULL);
@@ -2561,6 +2623,7 @@ run_neuron (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, RunDone *
   d->dir = dir;
   d->plan = plan;
   d->lfp = lfp;
+  d->map = map;
   return TRUE;
 
 out:
@@ -2570,6 +2633,7 @@ out:
   if (lfp)
     nl_lfp_plan_free (lfp);
   rec_plan_clear (&plan);
+  rank_map_clear (&map);
   return FALSE;
 }
 
@@ -2584,6 +2648,7 @@ collect_rest (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, RunDone
   double duration = done->duration;
   NlLfpPlan *lfp = done->lfp;
   RecPlan plan = done->plan;
+  const RankMap map = done->map;
 
   {
     double wall = done->wall;
@@ -2606,7 +2671,7 @@ collect_rest (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, RunDone
     nl_results_set_duration (results, duration);
     for (guint i = 0; i < plan.warnings->len; i++)
       json_array_add_string_element (warnings, plan.warnings->pdata[i]);
-    if (!read_traces (dir, n_ranks, &plan, results, warnings, error)
+    if (!read_traces (dir, n_ranks, map.rank_of, &plan, results, warnings, error)
         || (lfp && !nl_lfp_plan_read_results (lfp, dir, n_ranks, results, error)))
       {
         json_array_unref (warnings);
@@ -2623,6 +2688,13 @@ collect_rest (NlSpec *spec, NlNetwork *net, const NlRunOptions *options, RunDone
     else
       json_object_set_null_member (meta, "neuron_version");
     json_object_set_int_member (meta, "ranks", n_ranks);
+    json_object_set_string_member (meta, "placement", nl_placement_name (map.kind));
+    {
+      JsonArray *rc = json_array_sized_new (n_ranks);
+      for (guint r = 0; r < n_ranks; r++)
+        json_array_add_double_element (rc, map.rank_costs[r]);
+      json_object_set_array_member (meta, "rank_costs", rc);
+    }
     if (seeds)
       {
         g_autoptr(JsonNode) n = json_node_new (JSON_NODE_OBJECT);

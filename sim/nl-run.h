@@ -4,7 +4,9 @@
  * fixed library), driver.hoc (generated: one template per cell rule, one function per
  * synMech/stimulus rule/artificial population, never one statement per cell or NetCon) and
  * rank_<r>.bin (the cells, synapses, stimuli and NetCons of rank r as little-endian doubles).
- * Rank r owns the gids g with g % ranks == r. Each rank writes spikes_<r>.bin; they are
+ * Rank r owns the gids g with g % ranks == r (round-robin, the default), or those that
+ * nl-placement.h's cost-balanced placement gives it (options->placement, or
+ * simConfig.netloomPlacement "cost"); each rank takes its cells in gid order. Each rank writes spikes_<r>.bin; they are
  * merged here and sorted by (time, gid). Traces (simConfig.recordTraces, for the cells of
  * recordCells and analysis.plotTraces.include, as NetPyNE chooses them) are recorded every
  * recordStep ms by the rank owning the cell into traces_<r>.bin and read back here.
@@ -31,6 +33,7 @@
 
 #include "nl-build.h"
 #include "nl-lfp.h"
+#include "nl-placement.h"
 #include "nl-results.h"
 #include "nl-spec.h"
 
@@ -68,6 +71,8 @@ typedef struct {
   double             lfp_sigma;    /* extracellular conductivity (S/m); 0: 0.3 */
   NlRunSpikes        spikes;       /* live spikes (a raster that fills while NEURON runs) */
   gpointer           spikes_data;
+  NlPlacement        placement;    /* which rank simulates which cell; the model's
+                                      simConfig.netloomPlacement "cost" asks for cost too */
 } NlRunOptions;
 
 typedef struct {
@@ -95,7 +100,8 @@ void         nl_run_result_free (NlRunResult   *result);
  * unknown populations in recordCells — NetPyNE skips them silently); with recordLFP the LFP
  * (samples × electrodes, mV, dt recordStep), the electrodes as simConfig gives them, and the
  * parts of saveLFPPops (in the list's order, or the network's for true; zeros for artificial
- * populations) and saveLFPCells (in gid order), meta lfp_method and lfp_sigma. */
+ * populations) and saveLFPCells (in gid order), meta lfp_method and lfp_sigma; meta placement
+ * ("roundRobin" or "cost") and rank_costs (each rank's summed nl_placement_cell_costs()). */
 NlResults   *nl_run_full    (NlSpec             *spec,
                              NlNetwork          *net,
                              const NlRunOptions *options,

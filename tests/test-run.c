@@ -1390,6 +1390,304 @@ test_live_spikes (void)
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Placement of cells on ranks                                                                */
+
+/* Heterogeneous cells: five big cells (soma with hh, a 41-segment passive dendrite: cost
+ * 1·2 + 41·2 = 84 plus their synapses) first in gid order, then twelve one-compartment hh
+ * cells (cost 2 plus synapses) and two VecStims (cost 1); NetStim noise (per-gid Random123),
+ * an IClamp, connections both ways. Round-robin puts three big cells on rank 0 of 2 (two on
+ * ranks 0 and 1 of 3); cost placement spreads them. */
+static const char placement_model[] =
+  "{\"netParams\": {\"popParams\": {"
+  "   \"B\": {\"cellType\": \"Big\", \"numCells\": 5},"
+  "   \"S\": {\"cellType\": \"Small\", \"numCells\": 12},"
+  "   \"drive\": {\"cellModel\": \"VecStim\", \"numCells\": 2, \"spkTimes\": [[20, 60, 100], [40, 80]]}},"
+  " \"cellParams\": {"
+  "   \"Big\": {\"conds\": {\"cellType\": \"Big\"}, \"secs\": {"
+  "     \"soma\": {\"geom\": {\"diam\": 20, \"L\": 20, \"Ra\": 100, \"cm\": 1}, \"mechs\": {\"hh\": {}}, \"threshold\": 0},"
+  "     \"dend\": {\"geom\": {\"diam\": 2, \"L\": 400, \"Ra\": 100, \"cm\": 1, \"nseg\": 41},"
+  "              \"topol\": {\"parentSec\": \"soma\", \"parentX\": 1.0, \"childX\": 0},"
+  "              \"mechs\": {\"pas\": {\"g\": 0.0001, \"e\": -65}}}}},"
+  "   \"Small\": {\"conds\": {\"cellType\": \"Small\"}, \"secs\": {"
+  "     \"soma\": {\"geom\": {\"diam\": 18.8, \"L\": 18.8, \"Ra\": 123}, \"mechs\": {\"hh\": {}}}}}},"
+  " \"synMechParams\": {\"exc\": {\"mod\": \"Exp2Syn\", \"tau1\": 0.1, \"tau2\": 5.0, \"e\": 0}},"
+  " \"stimSourceParams\": {\"bkg\": {\"type\": \"NetStim\", \"rate\": 20, \"noise\": 0.5},"
+  "                        \"pulse\": {\"type\": \"IClamp\", \"del\": 5, \"dur\": 2, \"amp\": 0.5}},"
+  " \"stimTargetParams\": {"
+  "   \"bkg->all\": {\"source\": \"bkg\", \"conds\": {\"pop\": [\"B\", \"S\"]}, \"weight\": 0.01, \"delay\": 1, \"synMech\": \"exc\"},"
+  "   \"pulse->B0\": {\"source\": \"pulse\", \"conds\": {\"pop\": \"B\", \"cellList\": [0]}, \"sec\": \"soma\", \"loc\": 0.5}},"
+  " \"connParams\": {"
+  "   \"drive->B\": {\"preConds\": {\"pop\": \"drive\"}, \"postConds\": {\"pop\": \"B\"}, \"probability\": 1,"
+  "                 \"weight\": 0.01, \"delay\": 1, \"synMech\": \"exc\", \"sec\": \"dend\", \"loc\": 0.8},"
+  "   \"S->B\": {\"preConds\": {\"pop\": \"S\"}, \"postConds\": {\"pop\": \"B\"}, \"divergence\": 2,"
+  "             \"weight\": 0.005, \"delay\": 3, \"synMech\": \"exc\", \"sec\": \"dend\", \"loc\": 0.5},"
+  "   \"B->S\": {\"preConds\": {\"pop\": \"B\"}, \"postConds\": {\"pop\": \"S\"}, \"divergence\": 3,"
+  "             \"weight\": \"0.004 + uniform(0, 0.002)\", \"delay\": 2, \"synMech\": \"exc\"}}},"
+  " \"simConfig\": {\"duration\": 300, \"dt\": 0.025, \"recordStep\": 0.1, %s"
+  "   \"recordTraces\": {\"V_soma\": {\"sec\": \"soma\", \"loc\": 0.5, \"var\": \"v\"}},"
+  "   \"recordCells\": [[\"B\", 1], [\"B\", 4], [\"S\", 3], 16],"
+  "   \"recordLFP\": [[0, 0, 0], [50, -100, 20]], \"saveLFPCells\": [1, 4, 8], \"saveLFPPops\": [\"B\"]}}";
+
+static NlResults *
+run_placed (NlSpec *spec, NlNetwork *net, guint ranks, NlPlacement placement)
+{
+  g_autoptr(GError) error = NULL;
+  NlRunOptions opt = { 0 };
+  opt.n_ranks = ranks;
+  opt.placement = placement;
+  NlResults *res = nl_run_full (spec, net, &opt, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (res);
+  JsonObject *meta = nl_results_get_meta (res);
+  g_assert_cmpint (json_object_get_int_member (meta, "ranks"), ==, ranks);
+  g_assert_cmpstr (json_object_get_string_member (meta, "placement"), ==,
+                   placement == NL_PLACEMENT_COST ? "cost" : "roundRobin");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (meta, "rank_costs")), ==, ranks);
+  return res;
+}
+
+/* max − min of meta rank_costs, and their sum in *total */
+static double
+rank_spread (NlResults *r, double *total)
+{
+  JsonArray *a = json_object_get_array_member (nl_results_get_meta (r), "rank_costs");
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+  *total = 0;
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      double x = json_array_get_double_element (a, i);
+      lo = MIN (lo, x);
+      hi = MAX (hi, x);
+      *total += x;
+    }
+  return hi - lo;
+}
+
+static void
+assert_same_placed (NlResults *a, NlResults *b)
+{
+  guint64 n = nl_results_get_n_spikes (a), na, nb;
+  g_assert_cmpuint (nl_results_get_n_spikes (b), ==, n);
+  g_assert_cmpmem (nl_results_get_spike_times (a), n * sizeof (double), nl_results_get_spike_times (b), n * sizeof (double));
+  g_assert_cmpmem (nl_results_get_spike_gids (a), n * sizeof (guint32), nl_results_get_spike_gids (b), n * sizeof (guint32));
+  const double *ta = nl_results_get_trace_time (a, &na), *tb = nl_results_get_trace_time (b, &nb);
+  g_assert_cmpmem (ta, na * sizeof (double), tb, nb * sizeof (double));
+  g_assert_cmpuint (nl_results_get_n_traces (b), ==, nl_results_get_n_traces (a));
+  for (guint k = 0; k < nl_results_get_n_traces (a); k++)
+    {
+      g_assert_cmpuint (nl_results_get_trace_n_cells (b, k), ==, nl_results_get_trace_n_cells (a, k));
+      for (guint c = 0; c < nl_results_get_trace_n_cells (a, k); c++)
+        {
+          guint32 ga, gb;
+          const double *va = nl_results_get_trace_values (a, k, c, &ga, &na);
+          const double *vb = nl_results_get_trace_values (b, k, c, &gb, &nb);
+          g_assert_cmpuint (ga, ==, gb);
+          g_assert_cmpmem (va, na * sizeof (double), vb, nb * sizeof (double));
+        }
+    }
+  /* LFP: the ranks' sums, each over its own segments, so equal up to rounding */
+  guint64 sa, sb;
+  guint ea, eb;
+  double dta, dtb, scale = 0;
+  const double *la = nl_results_get_lfp (a, &sa, &ea, &dta), *lb = nl_results_get_lfp (b, &sb, &eb, &dtb);
+  g_assert_nonnull (la);
+  g_assert_nonnull (lb);
+  g_assert_cmpuint (sa, ==, sb);
+  g_assert_cmpuint (ea, ==, eb);
+  g_assert_cmpuint (sa, >, 100);
+  for (guint64 i = 0; i < sa * ea; i++)
+    scale = MAX (scale, fabs (la[i]));
+  g_assert_cmpfloat (scale, >, 1e-6);
+  g_assert_cmpuint (nl_results_get_n_lfp_parts (b), ==, nl_results_get_n_lfp_parts (a));
+  g_assert_cmpuint (nl_results_get_n_lfp_parts (a), ==, 4);
+  for (int k = -1; k < (int) nl_results_get_n_lfp_parts (a); k++)
+    {
+      NlLfpPartKind ka, kb;
+      const char *pa, *pb;
+      guint32 ga, gb;
+      const double *xa = k < 0 ? la : nl_results_get_lfp_part (a, k, &ka, &pa, &ga);
+      const double *xb = k < 0 ? lb : nl_results_get_lfp_part (b, k, &kb, &pb, &gb);
+      if (k >= 0)
+        {
+          g_assert_cmpint (ka, ==, kb);
+          g_assert_cmpuint (ga, ==, gb);
+        }
+      for (guint64 i = 0; i < sa * ea; i++)
+        g_assert_cmpfloat (fabs (xa[i] - xb[i]), <=, 1e-9 * scale);
+    }
+}
+
+/* 1 rank, and 2 and 3 ranks with either placement: the same spikes and traces, bit for bit.
+ * Cost placement's rank totals differ by at most the largest cell's cost (LPT), and by less
+ * than round-robin's; both placements share the total. */
+static void
+test_placement (void)
+{
+  g_autofree char *text = g_strdup_printf (placement_model, "");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = nl_problems_new ();
+  g_autoptr(NlSpec) spec = NULL;
+  g_autoptr(NlNetwork) net = NULL;
+  g_autoptr(NlResults) one = NULL;
+  g_autofree double *costs = NULL;
+  double max_cost = 0, total1;
+
+  if (!have_nrniv () || !have_mpiexec ())
+    return;
+  spec = nl_spec_load_from_data (text, -1, problems, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nl_spec_validate (spec, problems), ==, 0);
+  net = build (spec);
+  g_assert_cmpuint (nl_network_get_n_cells (net), ==, 19);
+  costs = nl_placement_cell_costs (spec, net, FALSE);
+  for (guint gid = 0; gid < 19; gid++)
+    {
+      guint64 first, n_in = nl_network_conns_of_cell (net, gid, &first);
+      gboolean from_s = FALSE;
+      for (guint64 i = 0; i < n_in; i++)
+        {
+          NlConn c;
+          nl_network_get_conn (net, first + i, &c);
+          from_s |= c.pre >= 5 && c.pre < 17;
+        }
+      /* big: 84 + the synapses of bkg (soma 0.5), drive (dend 0.8) and S (dend 0.5) + the
+         IClamp of gid 0; small: 2 + one synapse (bkg's and B's, soma 0.5, shared); VecStim: 1 */
+      double want = gid < 5 ? 84 + 1 + 1 + from_s + (gid == 0) : gid < 17 ? 2 + 1 : 1;
+      g_assert_cmpfloat (costs[gid], ==, want);
+      max_cost = MAX (max_cost, costs[gid]);
+    }
+  /* one synapse per connection: every NetCon onto a cell counts */
+  {
+    g_autofree double *each = nl_placement_cell_costs (spec, net, TRUE);
+    guint64 n_sc = nl_network_get_n_stim_conns (net);
+    for (guint gid = 5; gid < 17; gid++)
+      {
+        guint64 first, n_in = nl_network_conns_of_cell (net, gid, &first);
+        guint n_stim = 0;
+        for (guint64 i = 0; i < n_sc; i++)
+          {
+            NlConn c;
+            nl_network_get_stim_conn (net, i, &c);
+            n_stim += c.post == gid;
+          }
+        g_assert_cmpuint (n_stim, ==, 1);
+        g_assert_cmpfloat (each[gid], ==, 2 + n_stim + n_in);
+      }
+  }
+  one = run_placed (spec, net, 1, NL_PLACEMENT_ROUND_ROBIN);
+  g_assert_cmpuint (nl_results_get_n_spikes (one), >, 20);
+  g_assert_cmpuint (nl_results_get_trace_n_cells (one, 0), ==, 4);
+  rank_spread (one, &total1);
+  for (guint ranks = 2; ranks <= 3; ranks++)
+    {
+      g_autoptr(NlResults) rr = run_placed (spec, net, ranks, NL_PLACEMENT_ROUND_ROBIN);
+      g_autoptr(NlResults) cost = run_placed (spec, net, ranks, NL_PLACEMENT_COST);
+      double tot_rr, tot_cost;
+      double s_rr = rank_spread (rr, &tot_rr), s_cost = rank_spread (cost, &tot_cost);
+      assert_same_placed (one, rr);
+      assert_same_placed (one, cost);
+      g_test_message ("%u ranks: rank cost spread round-robin %g, cost %g (largest cell %g, total %g)",
+                      ranks, s_rr, s_cost, max_cost, total1);
+      g_assert_cmpfloat (tot_rr, ==, total1);
+      g_assert_cmpfloat (tot_cost, ==, total1);
+      g_assert_cmpfloat (s_cost, <=, max_cost);
+      g_assert_cmpfloat (s_cost, <, s_rr);
+      g_assert_cmpfloat (s_rr, >, max_cost / 2);
+    }
+}
+
+/* The placement table itself: round-robin is gid % ranks; LPT on known costs; deterministic
+ * ties; simConfig.netloomPlacement "cost" asks for it; a bad value is an error naming the key. */
+static void
+test_placement_assign (void)
+{
+  const double c[7] = { 5, 1, 4, 4, 3, 3, 1 };
+  double load[3];
+  g_autofree guint *rr = nl_placement_assign (NL_PLACEMENT_ROUND_ROBIN, c, 7, 3, load);
+  for (guint g = 0; g < 7; g++)
+    g_assert_cmpuint (rr[g], ==, g % 3);
+  g_assert_cmpfloat (load[0], ==, 5 + 4 + 1);
+  g_assert_cmpfloat (load[1], ==, 1 + 3);
+  g_assert_cmpfloat (load[2], ==, 4 + 3);
+  /* LPT, ties by gid then rank: 5→r0, 4(g2)→r1, 4(g3)→r2, 3(g4)→r1 (4<5, 4=4: lower rank),
+     3(g5)→r2, 1(g1)→r0, 1(g6)→r0 (6 < 7, 7) */
+  g_autofree guint *lpt = nl_placement_assign (NL_PLACEMENT_COST, c, 7, 3, load);
+  const guint want[7] = { 0, 0, 1, 2, 1, 2, 0 };
+  for (guint g = 0; g < 7; g++)
+    g_assert_cmpuint (lpt[g], ==, want[g]);
+  g_assert_cmpfloat (load[0], ==, 7);
+  g_assert_cmpfloat (load[1], ==, 7);
+  g_assert_cmpfloat (load[2], ==, 7);
+  /* more ranks than cells: the empty ranks cost 0 */
+  double load5[5];
+  g_autofree guint *few = nl_placement_assign (NL_PLACEMENT_COST, c, 2, 5, load5);
+  g_assert_cmpuint (few[0], ==, 0);
+  g_assert_cmpuint (few[1], ==, 1);
+  g_assert_cmpfloat (load5[4], ==, 0);
+
+  NlPlacement p = NL_PLACEMENT_COST;
+  g_assert_true (nl_placement_from_name ("round-robin", &p) && p == NL_PLACEMENT_ROUND_ROBIN);
+  g_assert_true (nl_placement_from_name ("cost", &p) && p == NL_PLACEMENT_COST);
+  g_assert_true (nl_placement_from_name ("roundRobin", &p) && p == NL_PLACEMENT_ROUND_ROBIN);
+  g_assert_false (nl_placement_from_name ("Cost", &p));
+  g_assert_cmpstr (nl_placement_name (NL_PLACEMENT_COST), ==, "cost");
+
+  if (!have_nrniv ())
+    return;
+  for (guint bad = 0; bad < 2; bad++)
+    {
+      g_autofree char *text = g_strdup_printf (placement_model, bad ? "\"netloomPlacement\": \"fastest\","
+                                                                    : "\"netloomPlacement\": \"cost\",");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) problems = nl_problems_new ();
+      g_autoptr(NlSpec) spec = nl_spec_load_from_data (text, -1, problems, &error);
+      g_autoptr(NlNetwork) net = NULL;
+      g_autoptr(NlResults) res = NULL;
+      g_autofree char *dir = g_build_filename (nl_test_tmpdir (), bad ? "placement-bad" : "placement-cost", NULL);
+      g_auto(GStrv) argv = NULL;
+      NlRunOptions opt = { 0 };
+      g_assert_no_error (error);
+      g_assert_cmpuint (nl_spec_validate (spec, problems), ==, bad);
+      net = build (spec);
+      opt.n_ranks = 2;
+      if (bad)
+        {
+          g_assert_false (nl_run_prepare (spec, net, &opt, dir, &argv, &error));
+          g_assert_error (error, NL_RUN_ERROR, NL_RUN_ERROR_INVALID);
+          g_assert_nonnull (strstr (error->message, "simConfig.netloomPlacement"));
+          g_assert_nonnull (strstr (error->message, "fastest"));
+          continue;
+        }
+      /* the model asks for cost: the rank files hold the cells LPT gives each rank */
+      g_assert_true (nl_run_prepare (spec, net, &opt, dir, &argv, &error));
+      g_assert_no_error (error);
+      g_autofree double *costs = nl_placement_cell_costs (spec, net, FALSE);
+      g_autofree guint *want_rank = nl_placement_assign (NL_PLACEMENT_COST, costs, 19, 2, NULL);
+      guint seen = 0;
+      for (guint r = 0; r < 2; r++)
+        {
+          g_autofree char *name = g_strdup_printf ("rank_%u.bin", r);
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autofree char *data = NULL;
+          gsize len, off = sizeof (double);
+          double n;
+          g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+          memcpy (&n, data, sizeof n);
+          /* block 1: per cell gid, then rule (≥ 0: cell rule, nf values; < 0: artificial, n times) */
+          while (off < sizeof (double) * (1 + (gsize) n))
+            {
+              double h[3];
+              memcpy (h, data + off, sizeof h);
+              g_assert_cmpuint (want_rank[(guint) h[0]], ==, r);
+              seen++;
+              off += (3 + (gsize) h[2]) * sizeof (double);
+            }
+        }
+      g_assert_cmpuint (seen, ==, 19);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1415,5 +1713,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/gap-junction", test_gap_junction);
   g_test_add_func ("/run/gap-unidirectional", test_gap_unidirectional);
   g_test_add_func ("/run/gap-bad-name", test_gap_bad_name);
+  g_test_add_func ("/run/placement", test_placement);
+  g_test_add_func ("/run/placement-assign", test_placement_assign);
   return g_test_run ();
 }

@@ -62,7 +62,8 @@ no_neuron_left (gpointer data)
 {
   g_autofree char *out = NULL;
   int status = 0;
-  const char *argv[] = { "pgrep", "-x", "nrniv|mpiexec|orterun|prterun", NULL };
+  /* Only this test's session: other NEURON runs on the machine are not ours to judge. */
+  const char *argv[] = { "pgrep", "-s", "0", "-x", "nrniv|mpiexec|orterun|prterun", NULL };
 
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
                 NULL, &status, NULL);

@@ -19,7 +19,7 @@ void        nl_ui_settle          (guint     ms);
  * not NULL (into the test's temporary folder by name, and kept when NL_UI_SCREENSHOTS is a
  * folder). */
 GdkTexture *nl_ui_render          (GtkWidget  *widget,
-                                   const char *png);
+                                   const char *png) G_GNUC_WARN_UNUSED_RESULT;
 /* RGBA8 pixels of a texture (width × height × 4, row stride width × 4). */
 guchar     *nl_ui_pixels          (GdkTexture *texture,
                                    int        *width,

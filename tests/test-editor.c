@@ -107,6 +107,31 @@ test_edit_save_reload (void)
   g_assert_cmpfloat (nl_spec_get_double (nl_session_get_spec (nl_window_get_session (w)),
                                          "netParams.popParams.E.numCells", 0), ==, 50);
   g_object_unref (nl_ui_render (GTK_WIDGET (w), "editor.png"));
+
+  /* Nested forms: a cell rule's section geometry is a form of its own. */
+  act (panel, "select", "s", "cellParams.PYR");
+  {
+    g_autoptr(GVariant) keys = g_action_group_get_action_state (nl_panel_get_action_group (NL_PANEL (panel)), "form-keys");
+    g_assert_cmpstr (g_variant_get_string (keys, NULL), ==, "secs");
+  }
+  act (panel, "select", "s", "cellParams.PYR.secs.soma.geom");
+  {
+    g_autoptr(GVariant) keys = g_action_group_get_action_state (nl_panel_get_action_group (NL_PANEL (panel)), "form-keys");
+    g_assert_cmpstr (g_variant_get_string (keys, NULL), ==, "diam,L,Ra");
+  }
+  act (panel, "set", "(ss)", "cellParams.PYR.secs.soma.geom.L", "25");
+  g_assert_cmpfloat (nl_spec_get_double (nl_session_get_spec (nl_window_get_session (w)),
+                                         "netParams.cellParams.PYR.secs.soma.geom.L", 0), ==, 25);
+  act (panel, "rename", "(ss)", "cellParams.PYR.secs.soma.geom.diam", "daim");
+  g_free (p3);
+  p3 = problems (panel);
+  g_assert_true (strstr (p3, "cellParams.PYR.secs.soma.geom.daim") != NULL);
+  g_assert_true (strstr (p3, "'diam'") != NULL);
+  g_object_unref (nl_ui_render (GTK_WIDGET (w), "editor-nested.png"));
+  act (panel, "fix", "s", "cellParams.PYR.secs.soma.geom.daim");
+  g_free (p3);
+  p3 = problems (panel);
+  g_assert_cmpstr (p3, ==, "");
   gtk_window_destroy (GTK_WINDOW (w));
 }
 

@@ -209,35 +209,51 @@ add_key_applied (AdwEntryRow *row, NlEditorPanel *self)
 static char *
 value_for_entry (JsonNode *value)
 {
-  g_autoptr(JsonGenerator) gen = NULL;
-
   if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (value));
-  /* One line, as typed: [100, 400] */
-  gen = json_generator_new ();
-  json_generator_set_root (gen, value);
-  return json_generator_to_data (gen, NULL);
+  /* One line, as typed, numbers as their shortest text: [100, 400], 18.8 */
+  return nl_json_to_string (value, -1, NULL);
 }
 
+/* The object at the selected path, any depth: "popParams.E", "cellParams.PYR.secs.soma.geom",
+ * "simConfig", "simConfig.hParams", "netParams". */
 static JsonObject *
 selected_object (NlEditorPanel *self)
 {
   NlSpec *spec = nl_spec_edit_get_spec (self->edit);
-  JsonObject *np = nl_spec_get_net_params (spec);
   g_auto(GStrv) p = NULL;
-  JsonNode *n;
+  JsonObject *o;
+  guint i = 0;
 
   if (!self->selected)
     return NULL;
-  if (g_str_equal (self->selected, "simConfig"))
-    return nl_spec_get_sim_config (spec);
-  if (g_str_equal (self->selected, "netParams"))
-    return np;
-  p = g_strsplit (self->selected, ".", 2);
-  if (!np || !p[1] || !(n = json_object_get_member (np, p[0])) || !JSON_NODE_HOLDS_OBJECT (n))
-    return NULL;
-  n = json_object_get_member (json_node_get_object (n), p[1]);
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+  p = g_strsplit (self->selected, ".", -1);
+  if (g_str_equal (p[0], "simConfig"))
+    o = nl_spec_get_sim_config (spec), i = 1;
+  else if (g_str_equal (p[0], "netParams"))
+    o = nl_spec_get_net_params (spec), i = 1;
+  else
+    o = nl_spec_get_net_params (spec);
+  for (; o && p[i]; i++)
+    {
+      JsonNode *n = json_object_get_member (o, p[i]);
+      o = n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+    }
+  return o;
+}
+
+static void
+nested_activated (AdwActionRow *row, NlEditorPanel *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "nl-path");
+  g_action_group_activate_action (G_ACTION_GROUP (self->actions), "select", g_variant_new_string (path));
+}
+
+static void
+form_add (NlEditorPanel *self, GtkWidget *row)
+{
+  adw_preferences_group_add (self->form, row);
+  self->form_rows = g_list_append (self->form_rows, row);
 }
 
 static void
@@ -246,6 +262,7 @@ rebuild_form (NlEditorPanel *self)
   JsonObject *o = selected_object (self);
   g_autoptr(GList) members = NULL;
   GtkWidget *add;
+  const char *dot;
 
   for (GList *l = self->form_rows; l; l = l->next)
     adw_preferences_group_remove (self->form, l->data);
@@ -253,6 +270,20 @@ rebuild_form (NlEditorPanel *self)
   adw_preferences_group_set_title (self->form, self->selected ? self->selected : "");
   if (!o)
     return;
+  /* Deeper than an entry (a cell rule's sections, a section's geometry …): a way back up. */
+  dot = strrchr (self->selected, '.');
+  if (dot && strchr (self->selected, '.') != dot)
+    {
+      GtkWidget *up = adw_action_row_new ();
+      g_autofree char *parent = g_strndup (self->selected, dot - self->selected);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (up), parent);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (up), _("Back to the enclosing keys"));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (up), gtk_image_new_from_icon_name ("go-up-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (up), TRUE);
+      g_object_set_data_full (G_OBJECT (up), "nl-path", g_steal_pointer (&parent), g_free);
+      g_signal_connect (up, "activated", G_CALLBACK (nested_activated), self);
+      form_add (self, up);
+    }
   members = json_object_get_members (o);
   for (GList *l = members; l; l = l->next)
     {
@@ -266,29 +297,53 @@ rebuild_form (NlEditorPanel *self)
       /* netParams' own scalars only: its sections have their own entries. */
       if (g_str_equal (self->selected, "netParams") && g_strv_contains (sections, key))
         continue;
-      text = value_for_entry (value);
       path = g_str_equal (self->selected, "netParams") ? g_strdup (key)
                                                         : g_strdup_printf ("%s.%s", self->selected, key);
-      row = adw_entry_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), key);
-      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
-      gtk_editable_set_text (GTK_EDITABLE (row), text);
+      if (JSON_NODE_HOLDS_OBJECT (value))
+        {
+          /* Nested keys (secs, geom, mechs, topol, hParams …) get a form of their own. */
+          g_autoptr(GList) inner = json_object_get_members (json_node_get_object (value));
+          g_autoptr(GString) names = g_string_new (NULL);
+          for (GList *k = inner; k && names->len < 60; k = k->next)
+            g_string_append_printf (names, "%s%s", names->len ? ", " : "", (char *) k->data);
+          row = adw_action_row_new ();
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), key);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), names->len ? names->str : _("(empty)"));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          g_signal_connect (row, "activated", G_CALLBACK (nested_activated), self);
+        }
+      else
+        {
+          text = value_for_entry (value);
+          row = adw_entry_row_new ();
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), key);
+          adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+          gtk_editable_set_text (GTK_EDITABLE (row), text);
+          g_signal_connect (row, "apply", G_CALLBACK (row_applied), self);
+        }
       g_object_set_data_full (G_OBJECT (row), "nl-path", g_steal_pointer (&path), g_free);
       if (path_has_problem (self, g_object_get_data (G_OBJECT (row), "nl-path"), &message))
         {
           gtk_widget_add_css_class (row, "error");
           gtk_widget_set_tooltip_text (row, message);
         }
-      g_signal_connect (row, "apply", G_CALLBACK (row_applied), self);
-      adw_preferences_group_add (self->form, row);
-      self->form_rows = g_list_append (self->form_rows, row);
+      form_add (self, row);
     }
+  {
+    /* What the form shows, for tests and screen readers alike: "diam,L,Ra". */
+    g_autoptr(GString) keys = g_string_new (NULL);
+    for (GList *l = members; l; l = l->next)
+      if (!(g_str_equal (self->selected, "netParams") && g_strv_contains (sections, l->data)))
+        g_string_append_printf (keys, "%s%s", keys->len ? "," : "", (char *) l->data);
+    g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), "form-keys")),
+                               g_variant_new_string (keys->str));
+  }
   add = adw_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (add), _("Add a key (name = value)"));
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (add), TRUE);
   g_signal_connect (add, "apply", G_CALLBACK (add_key_applied), self);
-  adw_preferences_group_add (self->form, add);
-  self->form_rows = g_list_append (self->form_rows, add);
+  form_add (self, add);
 }
 
 /* The entries list ------------------------------------------------------------------------ */
@@ -690,6 +745,7 @@ nl_editor_panel_init (NlEditorPanel *self)
     { "save-dialog", save_dialog_activated, NULL, NULL, NULL },
     { "save-netpyne-dialog", save_netpyne_dialog_activated, NULL, NULL, NULL },
     { "problems", NULL, NULL, "''", NULL },
+    { "form-keys", NULL, NULL, "''", NULL },
   };
   GtkWidget *bar, *paned, *scroll, *page, *left, *add_box, *add_button, *problems_scroll;
   GtkShortcutController *shortcuts;

@@ -288,12 +288,9 @@ nl_spec_edit_get_text (NlSpecEdit *self, const char *path)
   JsonObject *o = resolve (root, path, FALSE, &parts, &key, NULL);
   JsonNode *value;
 
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-
   if (!o || !(value = json_object_get_member (o, key)))
     return NULL;
-  json_generator_set_root (gen, value);
-  return json_generator_to_data (gen, NULL);
+  return nl_json_to_string (value, -1, NULL);
 }
 
 gboolean

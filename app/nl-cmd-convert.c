@@ -44,7 +44,8 @@ nl_cmd_convert (int argc, char **argv)
   g_option_context_set_summary (ctx,
     "Reads a results file (NetLoom .h5, NetPyNE JSON/JSON.gz, MAT, HDF5 or pickle, SONATA spikes,\n"
     "spike CSV) and writes it as NetLoom's .h5, NetPyNE JSON (.json, .json.gz), MAT 7.3 (.mat),\n"
-    "spike CSV (.csv) or SONATA spikes (.sonata.h5).\n"
+    "spike CSV (.csv), SONATA spikes (.sonata.h5), or a folder OUT/ of CSV files (spikes.csv and one\n"
+    "CSV per trace).\n"
     "OUT is written to a temporary file and renamed: a failure never leaves a partial OUT and\n"
     "never harms an existing one.\n"
     "Exit status: 0 written, 1 unreadable input, 2 usage, 3 write failure.");
@@ -70,7 +71,9 @@ nl_cmd_convert (int argc, char **argv)
                   "csv, sonata)\n", to);
       return NL_EXIT_USAGE;
     }
-  if (!to && !nl_results_format_for_filename (files[1]))
+  /* OUT/ (or an existing folder): spikes.csv and one CSV per trace, as `run -o DIR/`. */
+  gboolean out_dir = g_str_has_suffix (files[1], "/") || g_file_test (files[1], G_FILE_TEST_IS_DIR);
+  if (!to && !out_dir && !nl_results_format_for_filename (files[1]))
     {
       g_printerr ("netloom convert: %s: cannot tell the format from the name; use .h5, .json, .json.gz, .mat, "
                   ".csv or .sonata.h5, or --to FORMAT\n", files[1]);
@@ -86,9 +89,22 @@ nl_cmd_convert (int argc, char **argv)
     }
   json_object_set_string_member (nl_results_get_meta (r), "netloom_version", NL_VERSION);
   const char *format = to ? to : nl_results_format_for_filename (files[1]);
-  if (g_str_equal (format, "sonata") && !nl_sonata_write_keeps_gids (r))
+  if (format && g_str_equal (format, "sonata") && !nl_sonata_write_keeps_gids (r))
     g_printerr ("netloom convert: note: the populations' gids are not in name order; SONATA node ids "
                 "count from 0 in each population and reading %s back renumbers the gids\n", files[1]);
+  if (out_dir && !to)
+    {
+      g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+      gboolean ok = nl_results_write_csv_dir (r, files[1], notes, &error);
+      for (guint i = 0; i < notes->len; i++)
+        g_printerr ("netloom convert: note: %s\n", (char *) notes->pdata[i]);
+      if (!ok)
+        {
+          g_printerr ("netloom convert: %s\n", error->message);
+          return NL_EXIT_RUNTIME;
+        }
+      return NL_EXIT_OK;
+    }
   if (!nl_results_write (r, files[1], to, &error))
     {
       g_printerr ("netloom convert: %s\n", error->message);

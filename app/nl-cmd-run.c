@@ -34,100 +34,6 @@ show_progress (double t, double duration, gpointer data)
     }
 }
 
-/* Writes `name` in `dir` atomically: a temporary file in dir, then rename. */
-static gboolean
-write_atomic (const char *dir, const char *name, GString *s, GError **error)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *tmpl = g_build_filename (dir, ".netloom-XXXXXX", NULL);
-  int fd = g_mkstemp_full (tmpl, O_RDWR, 0666);   /* mode as a new file, umask applies */
-  FILE *f;
-  gboolean ok;
-
-  if (fd < 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: cannot write: %s", path, g_strerror (errno));
-      return FALSE;
-    }
-  f = fdopen (fd, "w");
-  if (!f)
-    {
-      close (fd);
-      g_unlink (tmpl);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot write", path);
-      return FALSE;
-    }
-  ok = fwrite (s->str, 1, s->len, f) == s->len;
-  ok = fflush (f) == 0 && ok;
-  ok = fclose (f) == 0 && ok;
-  if (ok && g_rename (tmpl, path) != 0)
-    ok = FALSE;
-  if (!ok)
-    {
-      g_unlink (tmpl);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: write failed", path);
-    }
-  return ok;
-}
-
-/* DIR/spikes.csv (t_ms,gid) and DIR/<trace>.csv (t_ms,cell_<gid>,…: one row per sample). */
-static gboolean
-write_csv_dir (const char *dir, NlResults *res, GError **error)
-{
-  g_autoptr(GString) s = g_string_new ("t_ms,gid\n");
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  guint64 n = nl_results_get_n_spikes (res);
-  const double *t = nl_results_get_spike_times (res);
-  const guint32 *gid = nl_results_get_spike_gids (res);
-  guint64 n_samples = 0;
-  const double *tt = nl_results_get_trace_time (res, &n_samples);
-
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot create the folder", dir);
-      return FALSE;
-    }
-  for (guint64 i = 0; i < n; i++)
-    g_string_append_printf (s, "%s,%u\n", g_ascii_formatd (buf, sizeof buf, "%.17g", t[i]), gid[i]);
-  if (!write_atomic (dir, "spikes.csv", s, error))
-    return FALSE;
-  for (guint k = 0; k < nl_results_get_n_traces (res); k++)
-    {
-      const char *name = nl_results_get_trace_name (res, k);
-      guint n_cells = nl_results_get_trace_n_cells (res, k);
-      g_autofree const double **cols = g_new0 (const double *, MAX (n_cells, 1));
-      g_autofree char *file = g_strconcat (name, ".csv", NULL);
-      if (!strcmp (name, "spikes"))
-        {
-          fprintf (stderr, "warning: recordTraces.spikes: not written (DIR/spikes.csv holds the spikes); rename the trace\n");
-          continue;
-        }
-      g_string_truncate (s, 0);
-      g_string_append (s, "t_ms");
-      for (guint c = 0; c < n_cells; c++)
-        {
-          guint32 g;
-          guint64 ns;
-          cols[c] = nl_results_get_trace_values (res, k, c, &g, &ns);
-          g_string_append_printf (s, ",cell_%u", g);
-        }
-      g_string_append_c (s, '\n');
-      for (guint64 i = 0; i < n_samples; i++)
-        {
-          g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", tt[i]));
-          for (guint c = 0; c < n_cells; c++)
-            {
-              g_string_append_c (s, ',');
-              g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", cols[c][i]));
-            }
-          g_string_append_c (s, '\n');
-        }
-      if (!write_atomic (dir, file, s, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Whether anything but -o FILE.h5 needs every spike in memory: simConfig's save flags and
  * the figures of simConfig.analysis (saveFig). */
 static gboolean
@@ -330,18 +236,22 @@ nl_cmd_run (int argc, char **argv)
     else
       nl_run_save_prepare (spec, res);
     if (!streamed && output_dir)
-      ok = write_csv_dir (output, res, &error);
+      {
+        g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+        ok = nl_results_write_csv_dir (res, output, notes, &error);
+        for (guint i = 0; i < notes->len; i++)
+          fprintf (stderr, "warning: %s\n", (char *) notes->pdata[i]);
+      }
     else if (!streamed && output)
       {
         /* NetLoom's own file keeps the model and its network beside the results. */
         const char *format = nl_results_format_for_filename (output);
-        ok = format && g_str_equal (format, "netloom-h5") ? nl_h5_write (output, res, spec, net, &error)
-                                                           : nl_results_write (res, output, NULL, &error);
+        ok = nl_results_write_full (res, spec, net, output, format, &error);
         if (ok)
           g_ptr_array_add (written, g_strdup (output));
       }
     if (ok && !streamed)
-      ok = nl_run_save_outputs (spec, res, written, &error);
+      ok = nl_run_save_outputs (spec, net, res, written, &error);
     if (ok && !streamed)
       ok = nl_plot_run_analysis (spec, net, res, written, &error);
     if (!ok)

@@ -49,7 +49,7 @@ nl_run_save_base (NlSpec *spec)
 }
 
 static gboolean
-save_one (NlResults *res, const char *path, GPtrArray *written, GError **error)
+save_one (NlSpec *spec, NlNetwork *net, NlResults *res, const char *path, GPtrArray *written, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
 
@@ -59,7 +59,8 @@ save_one (NlResults *res, const char *path, GPtrArray *written, GError **error)
                    "saveFolder)", path, dir);
       return FALSE;
     }
-  if (!nl_results_write (res, path, NULL, error))
+  /* With the network: NetPyNE's JSON gets net.cells, NetLoom's .h5 the model. */
+  if (!nl_results_write_full (res, spec, net, path, NULL, error))
     return FALSE;
   g_ptr_array_add (written, g_strdup (path));
   return TRUE;
@@ -87,7 +88,7 @@ nl_run_save_prepare (NlSpec *spec, NlResults *res)
 }
 
 gboolean
-nl_run_save_outputs (NlSpec *spec, NlResults *res, GPtrArray *written, GError **error)
+nl_run_save_outputs (NlSpec *spec, NlNetwork *net, NlResults *res, GPtrArray *written, GError **error)
 {
   g_autofree char *base = NULL;
   static const struct { const char *flag; const char *ext; const char *note; } flags[] = {
@@ -124,7 +125,7 @@ nl_run_save_outputs (NlSpec *spec, NlResults *res, GPtrArray *written, GError **
                      flags[i].ext);
             continue;
           }
-        if (!save_one (res, path, written, error))
+        if (!save_one (spec, net, res, path, written, error))
           return FALSE;
       }
     }

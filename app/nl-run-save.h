@@ -1,6 +1,7 @@
 /* nl-run-save.h — the files `netloom run` writes from simConfig's save flags. */
 #pragma once
 
+#include <nl-network.h>
 #include <nl-results.h>
 #include <nl-spec.h>
 
@@ -16,6 +17,7 @@ void      nl_run_save_prepare (NlSpec     *spec,
 /* Writes what saveJson/saveMat/saveCSV/saveHDF5 ask for (notes on stderr for the flags
  * NetLoom does not write), appending each path written to `written`. */
 gboolean  nl_run_save_outputs (NlSpec     *spec,
+                               NlNetwork  *net,
                                NlResults  *res,
                                GPtrArray  *written,
                                GError    **error);

@@ -96,34 +96,12 @@ array_unref0 (gpointer p)
     g_array_unref (p);
 }
 
-gboolean
-nl_netpyne_write_net (NlSpec      *spec,
-                      NlNetwork   *net,
-                      const char  *filename,
-                      GError     **error)
+void
+nl_netpyne_net_append_cells (NlNetwork *net, GString *buf, NlNetFlush flush, gpointer data)
 {
   static const char *const coord_keys[] = { "x", "y", "z", "xnorm", "ynorm", "znorm" };
-  g_autoptr(GFile) file = g_file_new_for_path (filename);
-  g_autoptr(GFileOutputStream) fout = NULL;
-  g_autoptr(GOutputStream) zout = NULL;
   g_autoptr(GPtrArray) stims_of = NULL;
-  Writer w = { 0 };
   guint n = nl_network_get_n_cells (net);
-  gboolean ok;
-
-  /* g_file_replace writes beside the target and renames on close: a failure or a kill
-   * never leaves half a file under the final name. */
-  fout = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
-  if (!fout)
-    return FALSE;
-  w.out = G_OUTPUT_STREAM (fout);
-  if (g_str_has_suffix (filename, ".gz"))
-    {
-      g_autoptr(GZlibCompressor) z = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
-      zout = g_converter_output_stream_new (G_OUTPUT_STREAM (fout), G_CONVERTER (z));
-      w.out = zout;
-    }
-  w.buf = g_string_sized_new (1 << 20);
 
   /* Stimuli per cell, in build order. */
   stims_of = g_ptr_array_new_with_free_func (array_unref0);
@@ -147,45 +125,45 @@ nl_netpyne_write_net (NlSpec      *spec,
   for (guint i = 0; i < nl_network_get_n_stims (net); i++)
     stim_conn_first[i + 1] += stim_conn_first[i];
 
-  g_string_append (w.buf, "{\"net\":{\"cells\":[");
-  for (guint gid = 0; gid < n && !w.error; gid++)
+  g_string_append_c (buf, '[');
+  for (guint gid = 0; gid < n; gid++)
     {
       const NlNetPop *pop = nl_network_get_pop (net, nl_network_cell_pop (net, gid));
       guint64 first, count = nl_network_conns_of_cell (net, gid, &first);
       GArray *st = stims_of->pdata[gid];
 
       if (gid)
-        g_string_append_c (w.buf, ',');
-      g_string_append_printf (w.buf, "\n{\"gid\":%u,\"tags\":{", gid);
-      member (w.buf, "pop");
-      nl_json_append_string (w.buf, pop->name);
+        g_string_append_c (buf, ',');
+      g_string_append_printf (buf, "\n{\"gid\":%u,\"tags\":{", gid);
+      member (buf, "pop");
+      nl_json_append_string (buf, pop->name);
       if (pop->cell_type)
         {
-          g_string_append_c (w.buf, ',');
-          member (w.buf, "cellType");
-          nl_json_append_string (w.buf, pop->cell_type);
+          g_string_append_c (buf, ',');
+          member (buf, "cellType");
+          nl_json_append_string (buf, pop->cell_type);
         }
       if (pop->cell_model)
         {
-          g_string_append_c (w.buf, ',');
-          member (w.buf, "cellModel");
-          nl_json_append_string (w.buf, pop->cell_model);
+          g_string_append_c (buf, ',');
+          member (buf, "cellModel");
+          nl_json_append_string (buf, pop->cell_model);
         }
       for (int c = 0; c < NL_N_COORDS; c++)
         {
-          g_string_append_c (w.buf, ',');
-          member (w.buf, coord_keys[c]);
-          num (w.buf, nl_network_get_coords (net, c)[gid]);
+          g_string_append_c (buf, ',');
+          member (buf, coord_keys[c]);
+          num (buf, nl_network_get_coords (net, c)[gid]);
         }
-      g_string_append (w.buf, "},\"conns\":[");
+      g_string_append (buf, "},\"conns\":[");
       for (guint64 i = 0; i < count; i++)
         {
           NlConn c;
           nl_network_get_conn (net, first + i, &c);
           if (i)
-            g_string_append_c (w.buf, ',');
-          write_conn (net, w.buf, &c, FALSE);
-          flush_if (&w, 1 << 20);
+            g_string_append_c (buf, ',');
+          write_conn (net, buf, &c, FALSE);
+          flush (data, 1 << 20);
         }
       /* NetStim-driven NetCons are entries of cell.conns too, with preGid "NetStim". */
       for (guint k = 0; st && k < st->len; k++)
@@ -196,40 +174,77 @@ nl_netpyne_write_net (NlSpec      *spec,
               NlConn c;
               nl_network_get_stim_conn (net, j, &c);
               if (count || j > stim_conn_first[si] || k)
-                g_string_append_c (w.buf, ',');
-              write_conn (net, w.buf, &c, TRUE);
+                g_string_append_c (buf, ',');
+              write_conn (net, buf, &c, TRUE);
             }
         }
-      g_string_append (w.buf, "],\"stims\":[");
+      g_string_append (buf, "],\"stims\":[");
       for (guint k = 0; st && k < st->len; k++)
         {
           NlNetStim s;
           nl_network_get_stim (net, g_array_index (st, guint, k), &s);
           const NlNetRule *rule = nl_network_get_rule (net, s.rule);
           if (k)
-            g_string_append_c (w.buf, ',');
-          g_string_append_c (w.buf, '{');
-          member (w.buf, "label");
-          nl_json_append_string (w.buf, rule->label);
-          g_string_append_c (w.buf, ',');
-          member (w.buf, "source");
-          nl_json_append_string (w.buf, rule->source);
-          g_string_append_c (w.buf, ',');
-          member (w.buf, "type");
-          nl_json_append_string (w.buf, rule->source_type ? rule->source_type : "");
-          g_string_append_c (w.buf, ',');
-          member (w.buf, "sec");
-          append_name (w.buf, nl_network_get_name (net, NL_NAME_SEC, s.sec));
-          g_string_append_c (w.buf, ',');
-          member (w.buf, "loc");
-          flt (w.buf, s.loc);
-          g_string_append_c (w.buf, '}');
+            g_string_append_c (buf, ',');
+          g_string_append_c (buf, '{');
+          member (buf, "label");
+          nl_json_append_string (buf, rule->label);
+          g_string_append_c (buf, ',');
+          member (buf, "source");
+          nl_json_append_string (buf, rule->source);
+          g_string_append_c (buf, ',');
+          member (buf, "type");
+          nl_json_append_string (buf, rule->source_type ? rule->source_type : "");
+          g_string_append_c (buf, ',');
+          member (buf, "sec");
+          append_name (buf, nl_network_get_name (net, NL_NAME_SEC, s.sec));
+          g_string_append_c (buf, ',');
+          member (buf, "loc");
+          flt (buf, s.loc);
+          g_string_append_c (buf, '}');
         }
-      g_string_append (w.buf, "]}");
-      flush_if (&w, 1 << 20);
+      g_string_append (buf, "]}");
+      flush (data, 1 << 20);
     }
 
-  g_string_append (w.buf, "],\n\"pops\":{");
+  g_string_append_c (buf, ']');
+}
+
+static void
+writer_flush (gpointer data, gsize limit)
+{
+  flush_if (data, limit);
+}
+
+gboolean
+nl_netpyne_write_net (NlSpec      *spec,
+                      NlNetwork   *net,
+                      const char  *filename,
+                      GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (filename);
+  g_autoptr(GFileOutputStream) fout = NULL;
+  g_autoptr(GOutputStream) zout = NULL;
+  Writer w = { 0 };
+  gboolean ok;
+
+  /* g_file_replace writes beside the target and renames on close: a failure or a kill
+   * never leaves half a file under the final name. */
+  fout = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
+  if (!fout)
+    return FALSE;
+  w.out = G_OUTPUT_STREAM (fout);
+  if (g_str_has_suffix (filename, ".gz"))
+    {
+      g_autoptr(GZlibCompressor) z = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+      zout = g_converter_output_stream_new (G_OUTPUT_STREAM (fout), G_CONVERTER (z));
+      w.out = zout;
+    }
+  w.buf = g_string_sized_new (1 << 20);
+
+  g_string_append (w.buf, "{\"net\":{\"cells\":");
+  nl_netpyne_net_append_cells (net, w.buf, writer_flush, &w);
+  g_string_append (w.buf, ",\n\"pops\":{");
   for (guint p = 0; p < nl_network_get_n_pops (net); p++)
     {
       const NlNetPop *pop = nl_network_get_pop (net, p);

@@ -15,4 +15,12 @@ gboolean nl_netpyne_write_net (NlSpec      *spec,
                                const char  *filename,
                                GError     **error);
 
+/* NetPyNE's net.cells array ([{gid, tags, conns, stims}, …]) appended to `buf`; `flush` is
+ * called with a size limit as the text grows (write out buf when it is longer). */
+typedef void (*NlNetFlush) (gpointer data, gsize limit);
+void     nl_netpyne_net_append_cells (NlNetwork   *net,
+                                      GString     *buf,
+                                      NlNetFlush   flush,
+                                      gpointer     data);
+
 G_END_DECLS

@@ -1,5 +1,6 @@
 #include "nl-results-write.h"
 #include "nl-h5.h"
+#include "nl-netpyne-net.h"
 #include "nl-mat.h"
 
 #include <nl-json.h>
@@ -121,6 +122,17 @@ nl_results_write (NlResults   *r,
                   const char  *format,
                   GError     **error)
 {
+  return nl_results_write_full (r, NULL, NULL, filename, format, error);
+}
+
+gboolean
+nl_results_write_full (NlResults   *r,
+                       NlSpec      *spec,
+                       NlNetwork   *net,
+                       const char  *filename,
+                       const char  *format,
+                       GError     **error)
+{
   g_return_val_if_fail (r != NULL && filename != NULL, FALSE);
 
   if (!format)
@@ -135,15 +147,15 @@ nl_results_write (NlResults   *r,
         }
     }
   if (g_str_equal (format, "netpyne-json") || g_str_equal (format, "json"))
-    return nl_netpyne_json_write (r, filename, g_str_has_suffix (filename, ".gz"), error);
+    return nl_netpyne_json_write_full (r, net, filename, g_str_has_suffix (filename, ".gz"), error);
   if (g_str_equal (format, "json.gz"))
-    return nl_netpyne_json_write (r, filename, TRUE, error);
+    return nl_netpyne_json_write_full (r, net, filename, TRUE, error);
   if (g_str_equal (format, "csv"))
     return nl_spikes_csv_write (r, filename, error);
   if (g_str_equal (format, "sonata"))
     return nl_sonata_write (r, filename, error);
   if (g_str_equal (format, "netloom-h5") || g_str_equal (format, "h5"))
-    return nl_h5_write (filename, r, NULL, NULL, error);
+    return nl_h5_write (filename, r, spec, net, error);
   if (g_str_equal (format, "netpyne-mat") || g_str_equal (format, "mat"))
     return nl_netpyne_mat_write (r, filename, error);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -184,11 +196,27 @@ reserved_sim_key (const char *name)
          || g_str_equal (name, "LFP");
 }
 
+static void
+atomic_flush (gpointer data, gsize limit)
+{
+  nl_atomic_out_flush_if (data, limit);
+}
+
 gboolean
 nl_netpyne_json_write (NlResults   *r,
                        const char  *filename,
                        gboolean     gzip,
                        GError     **error)
+{
+  return nl_netpyne_json_write_full (r, NULL, filename, gzip, error);
+}
+
+gboolean
+nl_netpyne_json_write_full (NlResults   *r,
+                            NlNetwork   *net,
+                            const char  *filename,
+                            gboolean     gzip,
+                            GError     **error)
 {
   NlAtomicOut o;
   JsonObject *meta = nl_results_get_meta (r);
@@ -245,6 +273,14 @@ nl_netpyne_json_write (NlResults   *r,
         g_string_append (o.buf, ",\n");
       }
   }
+  /* net.cells: every cell with its tags, connections and stimuli, as sim.saveData writes
+   * them (saveDataInclude's 'netCells'), when the network is at hand. */
+  if (net)
+    {
+      g_string_append (o.buf, "\"cells\":");
+      nl_netpyne_net_append_cells (net, o.buf, atomic_flush, &o);
+      g_string_append (o.buf, ",\n");
+    }
   g_string_append (o.buf, "\"pops\":{");
   for (guint p = 0; p < nl_results_get_n_pops (r); p++)
     {

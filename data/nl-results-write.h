@@ -22,7 +22,9 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <nl-network.h>
 #include <nl-results.h>
+#include <nl-spec.h>
 
 G_BEGIN_DECLS
 
@@ -30,6 +32,28 @@ gboolean    nl_results_write          (NlResults   *r,
                                        const char  *filename,
                                        const char  *format,
                                        GError     **error);
+/* The same with the model and its network when they are at hand: NetPyNE JSON then has
+ * net.cells (NetPyNE's saveDataInclude 'netCells'), NetLoom's .h5 /spec and /network. */
+gboolean    nl_results_write_full     (NlResults   *r,
+                                       NlSpec      *spec,
+                                       NlNetwork   *net,
+                                       const char  *filename,
+                                       const char  *format,
+                                       GError     **error);
+gboolean    nl_netpyne_json_write_full (NlResults  *r,
+                                       NlNetwork   *net,
+                                       const char  *filename,
+                                       gboolean     gzip,
+                                       GError     **error);
+
+/* DIR/spikes.csv (t_ms,gid) and DIR/<trace>.csv (t_ms,cell_<gid>,…: one row per sample), each
+ * atomically; `notes` (may be NULL) gets a line for each trace not written (its name is
+ * "spikes", contains '/' or starts with '.'). */
+gboolean    nl_results_write_csv_dir  (NlResults   *r,
+                                       const char  *dir,
+                                       GPtrArray   *notes,
+                                       GError     **error);
+
 /* The format nl_results_write would pick for `filename` ("netpyne-json", "csv", "sonata",
  * "netloom-h5", "netpyne-mat"), or NULL. */
 const char *nl_results_format_for_filename (const char *filename);

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <nl-results-read.h>
 #include <nl-results-write.h>
+#include <nl-signal-csv.h>
 
 #include "nl-testutil.h"
 
@@ -523,6 +524,50 @@ test_cli (void)
   }
 }
 
+/* A folder of CSVs: spikes.csv and one CSV per trace, read back exactly. */
+static void
+test_csv_dir (void)
+{
+  g_autofree char *path = nl_test_shared_file ("reference/netpyne/tut2/tut2_data.json.gz");
+  g_autofree char *dir = g_build_filename (nl_test_tmpdir (), "csvdir", NULL);
+  g_autofree char *spikes = g_build_filename (dir, "spikes.csv", NULL);
+  g_autofree char *vsoma = g_build_filename (dir, "V_soma.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NlResults) r = NULL, back = NULL;
+  g_autoptr(NlSignals) sig = NULL;
+  guint64 n_t;
+  guint32 gid;
+  guint64 n;
+  const double *t, *v;
+
+  if (!path)
+    return;
+  r = nl_results_read (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (nl_results_write_csv_dir (r, dir, NULL, &error));
+  g_assert_no_error (error);
+  back = nl_spikes_csv_read (spikes, -1, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nl_results_get_n_spikes (back), ==, nl_results_get_n_spikes (r));
+  for (guint64 i = 0; i < nl_results_get_n_spikes (r); i++)
+    {
+      g_assert_cmpfloat (nl_results_get_spike_times (back)[i], ==, nl_results_get_spike_times (r)[i]);
+      g_assert_cmpuint (nl_results_get_spike_gids (back)[i], ==, nl_results_get_spike_gids (r)[i]);
+    }
+  sig = nl_signals_csv_read (vsoma, &error);
+  g_assert_no_error (error);
+  t = nl_results_get_trace_time (r, &n_t);
+  v = nl_results_get_trace_values (r, 0, 0, &gid, &n);
+  g_assert_cmpuint (sig->n_channels, ==, 2);
+  g_assert_cmpuint (sig->n_samples, ==, n_t);
+  g_assert_cmpstr (sig->names[1], ==, "cell_1");
+  for (guint64 i = 0; i < n_t; i++)
+    {
+      g_assert_cmpfloat (nl_signals_channel (sig, 0)[i], ==, t[i]);
+      g_assert_cmpfloat (nl_signals_channel (sig, 1)[i], ==, v[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -538,5 +583,6 @@ main (int argc, char **argv)
   g_test_add_func ("/results-write/missing-folder", test_missing_folder);
   g_test_add_func ("/results-write/keep-existing", test_keep_existing);
   g_test_add_func ("/results-write/cli", test_cli);
+  g_test_add_func ("/results-write/csv-dir", test_csv_dir);
   return g_test_run ();
 }

@@ -129,6 +129,25 @@ test_cli_flags (void)
     g_assert_true (json_object_equal (nl_spec_get_net_params (saved), nl_spec_get_net_params (orig)));
     g_assert_cmpfloat (nl_spec_get_double (saved, "simConfig.duration", 0), ==, 100);
   }
+  /* … and its cells (saveDataInclude 'netCells'): gid, tags, conns, stims per cell. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *netobj;
+    JsonArray *cells;
+    g_assert_true (json_parser_load_from_file (parser, json, NULL));
+    netobj = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "net");
+    g_assert_true (json_object_has_member (netobj, "params"));
+    g_assert_true (json_object_has_member (netobj, "pops"));
+    cells = json_object_get_array_member (netobj, "cells");
+    g_assert_cmpuint (json_array_get_length (cells), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        JsonObject *c = json_array_get_object_element (cells, i);
+        g_assert_cmpint (json_object_get_int_member (c, "gid"), ==, i);
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (c, "tags"), "pop"), ==, "A");
+        g_assert_true (json_object_has_member (c, "conns"));
+      }
+  }
   /* 3 regular NetStims at 50 Hz from 1 ms over 100 ms: 5 spikes each. */
   g_assert_cmpuint (counts[0], ==, 15);
   g_assert_cmpuint (counts[1], ==, 15);

@@ -258,6 +258,8 @@ run_done (GObject *source, GAsyncResult *result, gpointer data)
     {
       gtk_label_set_text (self->status, _("The simulation failed"));
       gtk_label_set_text (self->log, error->message);
+      g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), "error")),
+                                 g_variant_new_string (error->message));
       set_state (self, 3);
     }
   g_clear_object (&self->cancellable);
@@ -451,6 +453,7 @@ nl_sim_panel_init (NlSimPanel *self)
     /* For tests and accessibility: how far the run is, and how many spikes arrived live. */
     { "progress", NULL, NULL, "0.0", NULL },
     { "live-spikes", NULL, NULL, "uint64 0", NULL },
+    { "error", NULL, NULL, "''", NULL },
   };
   GtkWidget *bar, *label, *frame;
 

@@ -14,26 +14,6 @@ number (GString *s, double v)
 }
 
 static gboolean
-write_spikes (NlResults *res, const char *path, GError **error)
-{
-  NlAtomicOut o;
-  guint64 n = nl_results_get_n_spikes (res);
-  const double *t = nl_results_get_spike_times (res);
-  const guint32 *gid = nl_results_get_spike_gids (res);
-
-  if (!nl_atomic_out_open (&o, path, FALSE, error))
-    return FALSE;
-  g_string_append (o.buf, "t_ms,gid\n");
-  for (guint64 i = 0; i < n; i++)
-    {
-      number (o.buf, t[i]);
-      g_string_append_printf (o.buf, ",%u\n", gid[i]);
-      nl_atomic_out_flush_if (&o, 1 << 20);
-    }
-  return nl_atomic_out_finish (&o, path, error);
-}
-
-static gboolean
 write_trace (NlResults *res, guint k, const char *path, GError **error)
 {
   NlAtomicOut o;
@@ -79,7 +59,7 @@ nl_results_write_csv_dir (NlResults *res, const char *dir, GPtrArray *notes, GEr
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot create the folder", dir);
       return FALSE;
     }
-  if (!write_spikes (res, spikes, error))
+  if (!nl_spikes_csv_write (res, spikes, error))
     return FALSE;
   for (guint k = 0; k < nl_results_get_n_traces (res); k++)
     {

@@ -11,13 +11,6 @@
 #include <math.h>
 #include <string.h>
 
-static void
-append_double (GString *s, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", v));
-}
-
 static JsonNode *
 array_node (const double *v, guint n)
 {
@@ -122,15 +115,15 @@ nl_analyze_granger (NlAnalyzeArgs *a)
       g_autoptr(GString) csv = g_string_new ("freq,x2y,y2x,inst,coherence\n");
       for (guint i = 0; i < g->n_freqs; i++)
         {
-          append_double (csv, g->freq[i]);
+          nl_cli_append_double (csv, g->freq[i]);
           g_string_append_c (csv, ',');
-          append_double (csv, g->x2y[i]);
+          nl_cli_append_double (csv, g->x2y[i]);
           g_string_append_c (csv, ',');
-          append_double (csv, g->y2x[i]);
+          nl_cli_append_double (csv, g->y2x[i]);
           g_string_append_c (csv, ',');
-          append_double (csv, g->inst[i]);
+          nl_cli_append_double (csv, g->inst[i]);
           g_string_append_c (csv, ',');
-          append_double (csv, g->coherence[i]);
+          nl_cli_append_double (csv, g->coherence[i]);
           g_string_append_c (csv, '\n');
         }
       return nl_analyze_emit (a, csv->str, csv->len) ? NL_EXIT_OK : NL_EXIT_RUNTIME;

@@ -9,13 +9,6 @@
 #include <math.h>
 #include <string.h>
 
-static void
-append_double (GString *s, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", v));
-}
-
 static int
 emit (NlAnalyzeArgs *a, GString *csv)
 {
@@ -52,11 +45,11 @@ psd (NlAnalyzeArgs *a, NlSignals *s, double fs)
   g_string_append_c (csv, '\n');
   for (gsize k = 0; k < ((NlSpectrum *) spectra->pdata[0])->n; k++)
     {
-      append_double (csv, ((NlSpectrum *) spectra->pdata[0])->freqs[k]);
+      nl_cli_append_double (csv, ((NlSpectrum *) spectra->pdata[0])->freqs[k]);
       for (guint c = 0; c < spectra->len; c++)
         {
           g_string_append_c (csv, ',');
-          append_double (csv, ((NlSpectrum *) spectra->pdata[c])->power[k]);
+          nl_cli_append_double (csv, ((NlSpectrum *) spectra->pdata[c])->power[k]);
         }
       g_string_append_c (csv, '\n');
     }
@@ -72,16 +65,16 @@ time_freq_csv (NlAnalyzeArgs *a, NlTimeFreq *tf)
   for (gsize j = 0; j < tf->n_times; j++)
     {
       g_string_append (csv, ",t_");
-      append_double (csv, tf->times[j]);
+      nl_cli_append_double (csv, tf->times[j]);
     }
   g_string_append_c (csv, '\n');
   for (gsize i = 0; i < tf->n_freqs; i++)
     {
-      append_double (csv, tf->freqs[i]);
+      nl_cli_append_double (csv, tf->freqs[i]);
       for (gsize j = 0; j < tf->n_times; j++)
         {
           g_string_append_c (csv, ',');
-          append_double (csv, tf->power[i * tf->n_times + j]);
+          nl_cli_append_double (csv, tf->power[i * tf->n_times + j]);
         }
       g_string_append_c (csv, '\n');
     }
@@ -183,7 +176,7 @@ csd (NlAnalyzeArgs *a, NlSignals *s, double fs)
         {
           if (c)
             g_string_append_c (csv, ',');
-          append_double (csv, out[i * n_out + c]);
+          nl_cli_append_double (csv, out[i * n_out + c]);
         }
       g_string_append_c (csv, '\n');
     }

@@ -126,3 +126,25 @@ nl_cli_add_pop_counts (JsonBuilder   *b,
   json_builder_set_member_name (b, "conns_in");
   json_builder_add_int_value (b, conns_in[pop]);
 }
+
+gboolean
+nl_cli_parse_columns (const char *spec, int *t_col, int *gid_col)
+{
+  g_auto(GStrv) parts = g_strsplit (spec, ",", -1);
+  guint64 a, b;
+
+  if (g_strv_length (parts) != 2
+      || !g_ascii_string_to_unsigned (g_strstrip (parts[0]), 10, 1, 10000, &a, NULL)
+      || !g_ascii_string_to_unsigned (g_strstrip (parts[1]), 10, 1, 10000, &b, NULL) || a == b)
+    return FALSE;
+  *t_col = (int) a - 1;
+  *gid_col = (int) b - 1;
+  return TRUE;
+}
+
+void
+nl_cli_append_double (GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", v));
+}

@@ -36,6 +36,14 @@ gboolean nl_cli_write_output (const char  *output,
                               gsize        len,
                               GError     **error);
 
+/* --columns T,GID: two different column numbers counted from 1, as 0-based indices. */
+gboolean nl_cli_parse_columns (const char  *spec,
+                               int         *t_col,
+                               int         *gid_col);
+/* A number as CSV outputs print it: %.17g, '.' whatever the locale. */
+void     nl_cli_append_double (GString     *s,
+                               double       v);
+
 /* Problems to stderr (notes too when `notes`), sorted. */
 void       nl_cli_print_problems (GPtrArray          *problems,
                                   gboolean            notes);

@@ -49,21 +49,6 @@ nl_analyze_fail (NlAnalyzeArgs *a, const char *format, ...)
 }
 
 static gboolean
-parse_columns (const char *spec, int *t_col, int *gid_col)
-{
-  g_auto(GStrv) parts = g_strsplit (spec, ",", -1);
-  guint64 x, y;
-
-  if (g_strv_length (parts) != 2
-      || !g_ascii_string_to_unsigned (g_strstrip (parts[0]), 10, 1, 10000, &x, NULL)
-      || !g_ascii_string_to_unsigned (g_strstrip (parts[1]), 10, 1, 10000, &y, NULL) || x == y)
-    return FALSE;
-  *t_col = (int) x - 1;
-  *gid_col = (int) y - 1;
-  return TRUE;
-}
-
-static gboolean
 parse_range (const char *spec, double *t0, double *t1)
 {
   const char *colon = strchr (spec, ':');
@@ -301,7 +286,7 @@ nl_analyze_add_options (GOptionContext *ctx, NlAnalyzeArgs *a)
 int
 nl_analyze_check_args (NlAnalyzeArgs *a)
 {
-  if (a->columns && !parse_columns (a->columns, &a->t_col, &a->gid_col))
+  if (a->columns && !nl_cli_parse_columns (a->columns, &a->t_col, &a->gid_col))
     {
       nl_analyze_fail (a, "--columns: expected two different column numbers T,GID counted from 1, got '%s'",
                        a->columns);

@@ -9,20 +9,6 @@
 /* `netloom convert IN OUT [--to FORMAT] [--columns T,GID]`: a results file in any format
  * NetLoom reads, written in one it writes (CONTRACTS.md "File formats by extension"). */
 
-static gboolean
-parse_columns (const char *spec, int *t_col, int *gid_col)
-{
-  g_auto(GStrv) parts = g_strsplit (spec, ",", -1);
-  guint64 a, b;
-  if (g_strv_length (parts) != 2
-      || !g_ascii_string_to_unsigned (g_strstrip (parts[0]), 10, 1, 10000, &a, NULL)
-      || !g_ascii_string_to_unsigned (g_strstrip (parts[1]), 10, 1, 10000, &b, NULL) || a == b)
-    return FALSE;
-  *t_col = (int) a - 1;
-  *gid_col = (int) b - 1;
-  return TRUE;
-}
-
 int
 nl_cmd_convert (int argc, char **argv)
 {
@@ -57,7 +43,7 @@ nl_cmd_convert (int argc, char **argv)
       g_printerr ("netloom convert: give an input and an output file\nTry 'netloom convert --help'.\n");
       return NL_EXIT_USAGE;
     }
-  if (columns && !parse_columns (columns, &t_col, &gid_col))
+  if (columns && !nl_cli_parse_columns (columns, &t_col, &gid_col))
     {
       g_printerr ("netloom convert: --columns: expected two different column numbers T,GID "
                   "counted from 1, got '%s'\n", columns);

@@ -19,7 +19,7 @@ static int
 psd (NlAnalyzeArgs *a, NlSignals *s, double fs)
 {
   g_autoptr(GPtrArray) spectra = g_ptr_array_new_with_free_func ((GDestroyNotify) nl_spectrum_free);
-  g_autoptr(GString) csv = g_string_new ("freq");
+  g_autoptr(GString) csv = NULL;
   NlSpectralOptions opt;
 
   nl_spectral_options_init_welch (&opt);
@@ -40,12 +40,23 @@ psd (NlAnalyzeArgs *a, NlSignals *s, double fs)
           return NL_EXIT_INVALID;
         }
       g_ptr_array_add (spectra, sp);
-      g_string_append_printf (csv, ",%s", s->names[c]);
     }
+  csv = nl_analyze_spectra_csv (spectra, s->names);
+  return emit (a, csv);
+}
+
+GString *
+nl_analyze_spectra_csv (GPtrArray *spectra, char **names)
+{
+  GString *csv = g_string_new ("freq");
+  NlSpectrum *first = spectra->len ? spectra->pdata[0] : NULL;
+
+  for (guint c = 0; c < spectra->len; c++)
+    g_string_append_printf (csv, ",%s", names[c]);
   g_string_append_c (csv, '\n');
-  for (gsize k = 0; k < ((NlSpectrum *) spectra->pdata[0])->n; k++)
+  for (gsize k = 0; first && k < first->n; k++)
     {
-      nl_cli_append_double (csv, ((NlSpectrum *) spectra->pdata[0])->freqs[k]);
+      nl_cli_append_double (csv, first->freqs[k]);
       for (guint c = 0; c < spectra->len; c++)
         {
           g_string_append_c (csv, ',');
@@ -53,7 +64,7 @@ psd (NlAnalyzeArgs *a, NlSignals *s, double fs)
         }
       g_string_append_c (csv, '\n');
     }
-  return emit (a, csv);
+  return csv;
 }
 
 /* One row per frequency: freq, then the power at each time (sample or window). */

@@ -32,37 +32,29 @@ split_include (NlAnalyzeArgs *a, GPtrArray *pops, GArray *gids)
   return TRUE;
 }
 
-static int
-rate_psd (NlAnalyzeArgs *a, NlResults *r, NlSpikeAnalysisOptions *opt)
+GPtrArray *
+nl_analyze_rate_spectra (NlResults *r, NlSpikeAnalysisOptions *opt, int nfft, int overlap, GPtrArray *names,
+                         GError **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) hist = NULL;
-  JsonObject *o, *pops;
-  g_autoptr(GList) names = NULL;
-  g_autoptr(GString) csv = g_string_new ("freq");
+  g_autoptr(GList) pop_names = NULL;
   g_autoptr(GPtrArray) spectra = g_ptr_array_new_with_free_func ((GDestroyNotify) nl_spectrum_free);
-  double fs;
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   NlSpectralOptions wopt;
+  JsonObject *pops;
 
   /* NetPyNE's plotRatePSD: the population rate histogram (Hz), Welch over it. */
   opt->counts = FALSE;
   if (opt->bin_ms <= 0)
     opt->bin_ms = 5;
-  hist = nl_spike_analysis_json (r, "spikehist", opt, &error);
+  hist = nl_spike_analysis_json (r, "spikehist", opt, error);
   if (!hist)
-    {
-      nl_analyze_fail (a, "%s", error->message);
-      return NL_EXIT_INVALID;
-    }
-  fs = 1000.0 / opt->bin_ms;
-  o = json_node_get_object (hist);
-  pops = json_object_get_object_member (o, "pops");
-  names = json_object_get_members (pops);
+    return NULL;
+  pops = json_object_get_object_member (json_node_get_object (hist), "pops");
+  pop_names = json_object_get_members (pops);
   nl_spectral_options_init_welch (&wopt);
-  wopt.nperseg = wopt.nfft = (guint) MAX (a->nfft, 1);
-  wopt.noverlap = (guint) CLAMP (a->overlap, 0, a->nfft - 1);
-  for (GList *l = names; l; l = l->next)
+  wopt.nperseg = wopt.nfft = (guint) MAX (nfft, 1);
+  wopt.noverlap = (guint) CLAMP (overlap, 0, nfft - 1);
+  for (GList *l = pop_names; l; l = l->next)
     {
       JsonArray *arr = json_object_get_array_member (pops, l->data);
       guint n = json_array_get_length (arr);
@@ -71,31 +63,32 @@ rate_psd (NlAnalyzeArgs *a, NlResults *r, NlSpikeAnalysisOptions *opt)
 
       for (guint i = 0; i < n; i++)
         x[i] = json_array_get_double_element (arr, i);
-      psd = nl_psd_welch (x, n, fs, &wopt, &error);
+      psd = nl_psd_welch (x, n, 1000.0 / opt->bin_ms, &wopt, error);
       if (!psd)
         {
-          nl_analyze_fail (a, "population %s: %s", (char *) l->data, error->message);
-          return NL_EXIT_INVALID;
+          g_prefix_error (error, "population %s: ", (char *) l->data);
+          return NULL;
         }
       g_ptr_array_add (spectra, psd);
-      g_string_append_printf (csv, ",%s", (char *) l->data);
+      g_ptr_array_add (names, g_strdup (l->data));
     }
-  g_string_append_c (csv, '\n');
-  if (spectra->len > 0)
+  return g_steal_pointer (&spectra);
+}
+
+static int
+rate_psd (NlAnalyzeArgs *a, NlResults *r, NlSpikeAnalysisOptions *opt)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) spectra = nl_analyze_rate_spectra (r, opt, a->nfft, a->overlap, names, &error);
+  g_autoptr(GString) csv = NULL;
+
+  if (!spectra)
     {
-      NlSpectrum *first = spectra->pdata[0];
-      for (gsize k = 0; k < first->n; k++)
-        {
-          g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.17g", first->freqs[k]));
-          for (guint p = 0; p < spectra->len; p++)
-            {
-              NlSpectrum *sp = spectra->pdata[p];
-              g_string_append_c (csv, ',');
-              g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.17g", sp->power[k]));
-            }
-          g_string_append_c (csv, '\n');
-        }
+      nl_analyze_fail (a, "%s", error->message);
+      return NL_EXIT_INVALID;
     }
+  csv = nl_analyze_spectra_csv (spectra, (char **) names->pdata);
   return nl_analyze_emit (a, csv->str, csv->len) ? NL_EXIT_OK : NL_EXIT_RUNTIME;
 }
 

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <nl-results.h>
 #include <nl-signal-csv.h>
+#include <nl-spikestats.h>
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,19 @@ int         nl_analyze_signals  (NlAnalyzeArgs *a);   /* psd morlet spectrogram 
 int         nl_analyze_granger  (NlAnalyzeArgs *a);
 int         nl_analyze_nte      (NlAnalyzeArgs *a);
 int         nl_analyze_conn     (NlAnalyzeArgs *a);
+
+/* Welch PSD of each population's rate histogram (NetPyNE's plotRatePSD; `opt` as for the
+ * spike kinds, bin 5 ms by default): NlSpectrum* per population, their names appended to
+ * `names` (g_strdup'd). */
+GPtrArray  *nl_analyze_rate_spectra (NlResults              *r,
+                                     NlSpikeAnalysisOptions *opt,
+                                     int                     nfft,
+                                     int                     overlap,
+                                     GPtrArray              *names,
+                                     GError                **error);
+/* `freq,<name>…` then one row per frequency (the spectra share their frequencies). */
+GString    *nl_analyze_spectra_csv  (GPtrArray              *spectra,
+                                     char                  **names);
 
 /* INPUT as spikes: a spike CSV (with --columns or a header) or any results file. */
 NlResults  *nl_analyze_load_results (NlAnalyzeArgs *a,

@@ -264,48 +264,23 @@ static NlFigure *
 plot_ratepsd (Plot *p, GError **error)
 {
   g_autoptr(NlResults) r = results (p, error);
-  g_autoptr(JsonNode) json = NULL;
-  g_autoptr(GList) names = NULL;
-  g_autoptr(GPtrArray) spectra = g_ptr_array_new_with_free_func ((GDestroyNotify) nl_spectrum_free);
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) spectra = NULL;
   NlSpikeAnalysisOptions opt;
-  NlSpectralOptions wopt;
-  JsonObject *pops;
 
   if (!r)
     return NULL;
   opt = spike_options (p, r);
-  opt.counts = FALSE;
-  json = nl_spike_analysis_json (r, "spikehist", &opt, error);
-  if (!json)
+  spectra = nl_analyze_rate_spectra (r, &opt, p->a.nfft, p->a.overlap, names, error);
+  if (!spectra)
     return NULL;
-  pops = json_object_get_object_member (json_node_get_object (json), "pops");
-  names = json_object_get_members (pops);
-  nl_spectral_options_init_welch (&wopt);
-  wopt.nperseg = wopt.nfft = (guint) MAX (p->a.nfft, 1);
-  wopt.noverlap = (guint) CLAMP (p->a.overlap, 0, p->a.nfft - 1);
-  for (GList *l = names; l; l = l->next)
-    {
-      JsonArray *arr = json_object_get_array_member (pops, l->data);
-      guint n = json_array_get_length (arr);
-      g_autofree double *x = g_new (double, MAX (n, 1));
-      NlSpectrum *sp;
-
-      for (guint i = 0; i < n; i++)
-        x[i] = json_array_get_double_element (arr, i);
-      sp = nl_psd_welch (x, n, 1000.0 / opt.bin_ms, &wopt, error);
-      if (!sp)
-        return NULL;
-      g_ptr_array_add (spectra, sp);
-      g_ptr_array_add (labels, l->data);
-    }
   if (spectra->len == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: no population to analyse", p->a.input);
       return NULL;
     }
-  g_ptr_array_add (labels, NULL);
-  return spectra_figure (p, spectra, (const char *const *) labels->pdata, "Rate PSD (Hz²/Hz)", error);
+  g_ptr_array_add (names, NULL);
+  return spectra_figure (p, spectra, (const char *const *) names->pdata, "Rate PSD (Hz²/Hz)", error);
 }
 
 static NlSignals *
